@@ -1,0 +1,1 @@
+"""Analytics: SQL over the event store (written once), pm4py on small aggregated inputs."""

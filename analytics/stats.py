@@ -1,0 +1,77 @@
+"""Log statistics: the figures of `proclens stats`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analytics.base import CASE_ORDER, instances_sql, seconds
+from proclens.store import EventStore
+
+
+def log_stats(store: EventStore, log: str) -> dict[str, Any]:
+    """Cases, events, activities, variants, start/end activities, span and case durations.
+
+    Cases without events (empty traces) count as cases and as one (empty) variant; their
+    duration is unknown, so they are left out of the duration figures and counted apart.
+    """
+    con = store.con
+    inst = instances_sql()
+    row = con.execute(
+        f"""
+        WITH inst AS ({inst}),
+        per_case AS (
+            SELECT case_id,
+                   list(activity ORDER BY {CASE_ORDER}) AS variant,
+                   {seconds("max(ts)")} - {seconds("min(order_ts)")} AS duration_s
+            FROM inst GROUP BY case_id)
+        SELECT
+            (SELECT count(*) FROM cases WHERE log = ?) AS cases,
+            (SELECT count(*) FROM inst) AS events,
+            (SELECT count(DISTINCT activity) FROM inst) AS activities,
+            (SELECT count(DISTINCT variant) FROM per_case) AS variants,
+            (SELECT min(order_ts) FROM inst) AS first_event,
+            (SELECT max(ts) FROM inst) AS last_event,
+            (SELECT count(*) FROM per_case) AS cases_with_events,
+            min(duration_s), median(duration_s), avg(duration_s),
+            quantile_cont(duration_s, 0.9), max(duration_s)
+        FROM per_case
+        """,
+        [log, log],
+    ).fetchone()
+    assert row is not None
+    cases, events, activities, variants, first, last, with_events = row[:7]
+    empty_cases = int(cases) - int(with_events)
+    return {
+        "log": log,
+        "cases": int(cases),
+        "events": int(events),
+        "activities": int(activities),
+        "variants": int(variants) + (1 if empty_cases else 0),
+        "start_activities": _boundary_activities(store, log, "ASC"),
+        "end_activities": _boundary_activities(store, log, "DESC"),
+        "first_event": first.isoformat() if first else None,
+        "last_event": last.isoformat() if last else None,
+        "cases_without_events": empty_cases,
+        "case_duration_s": dict(
+            zip(("min", "median", "mean", "p90", "max"), _floats(row[7:12]), strict=True)
+        ),
+    }
+
+
+def _boundary_activities(store: EventStore, log: str, direction: str) -> dict[str, int]:
+    """First (ASC) or last (DESC) activity of each case -> number of cases."""
+    order = ", ".join(f"{c.strip()} {direction}" for c in CASE_ORDER.split(","))
+    rows = store.con.execute(
+        f"""
+        SELECT activity, count(*) AS n FROM (
+            SELECT activity, row_number() OVER (PARTITION BY case_id ORDER BY {order}) AS pos
+            FROM ({instances_sql()}))
+        WHERE pos = 1 GROUP BY activity ORDER BY n DESC, activity
+        """,
+        [log],
+    ).fetchall()
+    return {str(a): int(n) for a, n in rows}
+
+
+def _floats(values: tuple[Any, ...]) -> list[float | None]:
+    return [None if v is None else float(v) for v in values]

@@ -1,0 +1,1 @@
+"""Connectors: generators of event batches plus a declared mapping (see connectors.base)."""

@@ -1,0 +1,1 @@
+"""Streamlit dashboards: thin pages over analytics."""

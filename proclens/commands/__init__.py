@@ -1,0 +1,1 @@
+"""CLI sub-commands, one module each; proclens.cli registers every module's `command`."""

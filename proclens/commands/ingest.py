@@ -1,0 +1,103 @@
+"""proclens ingest PATH: load an event-log file into the store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from connectors.registry import FileOptions, default_log_name, open_file
+from proclens.loader import LoadReport, Mode, file_fingerprint, load
+from proclens.options import db_option, emit_json, json_option
+from proclens.progress import progress_bar
+from proclens.settings import setting
+from proclens.store import EventStore
+
+
+@click.command("ingest")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--log", "log", default=None, help="Log name (default: the file name).")
+@click.option("--case", default=None, help="Column holding the case id.")
+@click.option("--activity", default=None, help="Column holding the activity name.")
+@click.option("--timestamp", default=None, help="Column holding the (completion) timestamp.")
+@click.option("--start-timestamp", default=None, help="Column holding the start timestamp.")
+@click.option("--resource", default=None, help="Column holding the resource (who).")
+@click.option("--department", default=None, help="Column holding the department / role.")
+@click.option("--lifecycle", default=None, help="Column holding the lifecycle transition.")
+@click.option("--attr", "attrs", multiple=True, help="Keep only these extra event columns.")
+@click.option("--case-attr", "case_attrs", multiple=True, help="Columns that are case attributes.")
+@click.option("--format", "timestamp_format", default=None, help="strftime format of timestamps.")
+@click.option("--dayfirst", is_flag=True, help="Read ambiguous dates as day first (31/01/2024).")
+@click.option("--tz", default=None, help="Time zone of timestamps without offset (default UTC).")
+@click.option("--encoding", default=None, help="Text encoding (default: detected).")
+@click.option("--sep", "separator", default=None, help="Field separator (default: detected).")
+@click.option("--sheet", default=None, help="Excel sheet name (default: the first).")
+@click.option("--replace", is_flag=True, help="Reload the log, replacing what is stored.")
+@click.option("--append", is_flag=True, help="Add these events to an existing log.")
+@click.option("--strict", is_flag=True, help="Fail instead of rejecting any row.")
+@db_option
+@json_option
+def command(
+    path: Path,
+    log: str | None,
+    attrs: tuple[str, ...],
+    case_attrs: tuple[str, ...],
+    replace: bool,
+    append: bool,
+    strict: bool,
+    db: str | None,
+    as_json: bool,
+    tz: str | None,
+    **mapping: Any,
+) -> None:
+    """Load an event log (XES, CSV/TSV, Excel, Parquet, JSON lines, OCEL 2.0) into the store."""
+    if replace and append:
+        raise click.UsageError("--replace and --append cannot be used together")
+    options = FileOptions(
+        attributes=attrs or None,
+        case_attributes=case_attrs,
+        tz=tz or setting("tz"),
+        **mapping,
+    )
+    source = open_file(path, options)
+    name = log or default_log_name(path)
+    mode: Mode = "replace" if replace else "append" if append else "new"
+    with EventStore.open(db) as store:
+        show = not as_json and sys.stderr.isatty()
+        with progress_bar(f"loading {path.name}", enabled=show) as advance:
+            report = load(
+                store,
+                source,
+                log=name,
+                mode=mode,
+                fingerprint=file_fingerprint(path),
+                strict=strict,
+                progress=advance,
+            )
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        click.echo(describe(report))
+
+
+def describe(report: LoadReport) -> str:
+    if report.status == "unchanged":
+        return f"{report.log}: unchanged ({report.details.get('message', '')})"
+    text = (
+        f"{report.log}: read {report.read:,} rows, loaded {report.loaded:,}, "
+        f"rejected {report.rejected:,}; {report.cases:,} cases, {report.events:,} events"
+    )
+    if report.rejected:
+        text += f"\n  rejected rows are kept: proclens rejected --log {report.log}"
+    if report.paired_starts:
+        text += f"\n  {report.paired_starts:,} start/complete pairs joined into activity instances"
+    if report.unpaired:
+        text += f"\n  {report.unpaired:,} lifecycle rows had no partner (kept as instances)"
+    if report.near_duplicate_groups:
+        text += (
+            f"\n  {report.near_duplicate_groups:,} groups of events share case, activity "
+            "and time but differ otherwise (kept)"
+        )
+    return text

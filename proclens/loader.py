@@ -1,0 +1,457 @@
+"""Write a connector's batches into the store in one transaction.
+
+Steps, all inside one transaction (a failure anywhere leaves the store as it was):
+1. stage every batch (events, cases, rejected rows) in temporary tables;
+2. set aside exact duplicates: rows equal in every mapped column and attribute (the first
+   occurrence in source order is kept; in append/merge mode rows equal to a stored event too);
+3. pair lifecycle start/complete rows into activity instances (FIFO per case, activity and
+   instance id), keep other transitions as non-instance rows;
+4. write events, cases, rejected rows, the log's row and the load-run row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from connectors.base import EVENT_SCHEMA, Source
+from proclens.columns import COMPLETE_TRANSITIONS, START_TRANSITIONS
+from proclens.errors import RejectedRowsError, StoreError
+from proclens.store import EventStore
+
+Mode = Literal["new", "replace", "append", "merge"]
+Progress = Callable[[int, int | None], None]
+
+_MAPPED = ("case_id", "activity", "ts", "start_ts", "resource", "department", "lifecycle",
+           "instance_id", "event_key", "attributes")  # fmt: skip
+
+
+@dataclass
+class LoadReport:
+    log: str
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    cases: int = 0
+    events: int = 0
+    status: str = "ok"
+    run_id: int | None = None
+    duplicates: int = 0
+    near_duplicate_groups: int = 0
+    paired_starts: int = 0
+    unpaired: int = 0
+    updated: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def file_fingerprint(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load(
+    store: EventStore,
+    source: Source,
+    *,
+    log: str,
+    mode: Mode = "new",
+    fingerprint: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Load `source` as log `log`; see the module docstring for what happens."""
+    if mode == "new" and store.has_log(log):
+        if fingerprint and _already_loaded(store.con, log, fingerprint):
+            return _unchanged_report(store, log)
+        raise StoreError(
+            f"log '{log}' already exists in the store; pass --replace to reload it, "
+            "--append to add these events to it, or --log to give this one another name"
+        )
+    with store.transaction() as con:
+        return load_in_transaction(
+            con,
+            source,
+            log=log,
+            mode=mode,
+            fingerprint=fingerprint,
+            strict=strict,
+            progress=progress,
+        )
+
+
+def load_in_transaction(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    *,
+    log: str,
+    mode: Mode = "new",
+    fingerprint: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """The body of `load`, for callers that hold a transaction (OCEL writes several logs)."""
+    report = LoadReport(log=log)
+    run_row = con.execute("SELECT nextval('load_run_seq')").fetchone()
+    assert run_row is not None
+    run_id = int(run_row[0])
+    report.run_id = run_id
+    started = con.execute("SELECT now()").fetchone()
+    if mode == "replace":
+        delete_log(con, log)
+    _create_staging(con)
+    _stage(con, source, report, progress)
+    offset = _index_offset(con, log) if mode in ("append", "merge") else 0
+    _reject_duplicates(con, log, mode, report)
+    if mode == "merge":
+        _merge_existing(con, log, report)
+    report.near_duplicate_groups = _near_duplicate_groups(con)
+    report.rejected = _count(con, "SELECT count(*) FROM staging_rejected")
+    report.loaded = report.read - report.rejected
+    if strict and report.rejected:
+        reasons = con.execute(
+            "SELECT position || ': ' || reason FROM staging_rejected LIMIT 3"
+        ).fetchall()
+        raise RejectedRowsError(
+            f"{report.rejected} of {report.read} rows would be rejected (--strict), e.g. "
+            + "; ".join(r[0] for r in reasons)
+            + "; fix the source or drop --strict to load the rest and keep these aside"
+        )
+    _pair_and_insert(con, log, run_id, offset, report)
+    _insert_cases(con, log, mode)
+    con.execute(
+        "INSERT INTO rejected_rows SELECT ?, ?, position, raw, reason FROM staging_rejected",
+        [run_id, log],
+    )
+    _upsert_log_row(con, log, source, mode)
+    row = con.execute("SELECT events, cases FROM logs WHERE log = ?", [log]).fetchone()
+    assert row is not None
+    report.events, report.cases = int(row[0]), int(row[1])
+    report.details = source.details()
+    con.execute(
+        "INSERT INTO load_runs (run_id, log, source, source_kind, fingerprint, mode, started_at,"
+        " finished_at, status, rows_read, rows_loaded, rows_rejected, rows_updated,"
+        " paired_starts, unpaired, details) VALUES (?, ?, ?, ?, ?, ?, ?, now(), 'ok',"
+        " ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            log,
+            source.location,
+            source.kind,
+            fingerprint,
+            mode,
+            started[0] if started else None,
+            report.read,
+            report.loaded,
+            report.rejected,
+            report.updated,
+            report.paired_starts,
+            report.unpaired,
+            json.dumps(report.details, ensure_ascii=False, default=str),
+        ],
+    )
+    _drop_staging(con)
+    return report
+
+
+def delete_log(con: duckdb.DuckDBPyConnection, log: str) -> None:
+    for table in ("events", "cases", "rejected_rows", "logs"):
+        con.execute(f"DELETE FROM {table} WHERE log = ?", [log])
+
+
+# ---- staging ------------------------------------------------------------------------------
+
+
+def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
+    _drop_staging(con)
+    cols = ", ".join(f"{f.name} {_duck_type(f.type)}" for f in EVENT_SCHEMA)
+    con.execute(f"CREATE TEMP TABLE staging_events ({cols})")
+    con.execute("CREATE TEMP TABLE staging_cases (case_id VARCHAR, attributes VARCHAR, seq BIGINT)")
+    con.execute(
+        "CREATE TEMP TABLE staging_rejected (position VARCHAR, raw VARCHAR, reason VARCHAR)"
+    )
+
+
+def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    for t in ("staging_events", "staging_cases", "staging_rejected"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _duck_type(t: Any) -> str:
+    if t == EVENT_SCHEMA.field("ts").type:
+        return "TIMESTAMPTZ"
+    if str(t) == "int64":
+        return "BIGINT"
+    return "VARCHAR"
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection, source: Source, report: LoadReport, progress: Progress | None
+) -> None:
+    total = source.total_size()
+    case_seq = 0
+    for batch in source.batches():
+        report.read += batch.rows_read
+        if batch.events is not None and batch.events.num_rows:
+            events = batch.events.select(EVENT_SCHEMA.names).cast(EVENT_SCHEMA)
+            con.register("_batch_events", events)
+            con.execute("INSERT INTO staging_events SELECT * FROM _batch_events")
+            con.unregister("_batch_events")
+        if batch.cases is not None and batch.cases.num_rows:
+            con.register("_batch_cases", batch.cases)
+            con.execute(
+                "INSERT INTO staging_cases SELECT case_id, attributes, ? + row_number() OVER () "
+                "FROM _batch_cases",
+                [case_seq],
+            )
+            con.unregister("_batch_cases")
+            case_seq += batch.cases.num_rows
+        if batch.rejected:
+            con.executemany(
+                "INSERT INTO staging_rejected VALUES (?, ?, ?)",
+                [(r.position, r.raw, r.reason) for r in batch.rejected],
+            )
+        if progress is not None and batch.progress is not None:
+            progress(batch.progress, total)
+    staged = _count(con, "SELECT count(*) FROM staging_events")
+    staged += _count(con, "SELECT count(*) FROM staging_rejected")
+    if staged != report.read:
+        raise StoreError(
+            f"internal error: the {source.kind} connector counted {report.read} rows read but "
+            f"produced {staged} (events + rejected); nothing was written, please report this"
+        )
+
+
+# ---- duplicates ---------------------------------------------------------------------------
+
+
+def _same_row(a: str, b: str) -> str:
+    return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in _MAPPED)
+
+
+def _reject_duplicates(
+    con: duckdb.DuckDBPyConnection, log: str, mode: Mode, report: LoadReport
+) -> None:
+    """Exact duplicates (equal in every mapped column) are set aside; the first one stays."""
+    partition = ", ".join(_MAPPED)
+    con.execute(
+        "CREATE TEMP TABLE dup AS SELECT event_index, first_index FROM ("
+        f" SELECT event_index, min(event_index) OVER (PARTITION BY {partition}) AS first_index"
+        " FROM staging_events) WHERE event_index <> first_index"
+    )
+    if mode in ("append", "merge"):
+        con.execute(
+            "INSERT INTO dup SELECT s.event_index, NULL FROM staging_events s"
+            f" WHERE EXISTS (SELECT 1 FROM events e WHERE e.log = ? AND {_same_row('s', 'e')})"
+            " AND s.event_index NOT IN (SELECT event_index FROM dup)",
+            [log],
+        )
+    unit = "row"
+    con.execute(
+        "INSERT INTO staging_rejected SELECT"
+        f" '{unit} ' || (s.event_index + 1),"
+        " to_json(struct_pack(case_id := s.case_id, activity := s.activity, ts := s.ts,"
+        "   resource := s.resource, lifecycle := s.lifecycle,"
+        "   attributes := s.attributes))::VARCHAR,"
+        " CASE WHEN d.first_index IS NULL THEN 'exact duplicate of an event already in the log'"
+        "      ELSE 'exact duplicate of row ' || (d.first_index + 1) END"
+        " FROM staging_events s JOIN dup d USING (event_index) ORDER BY s.event_index"
+    )
+    report.duplicates = _count(con, "SELECT count(*) FROM dup")
+    con.execute("DELETE FROM staging_events WHERE event_index IN (SELECT event_index FROM dup)")
+    con.execute("DROP TABLE dup")
+
+
+def _near_duplicate_groups(con: duckdb.DuckDBPyConnection) -> int:
+    """Same case, activity, time and lifecycle but other attributes differ: kept, reported."""
+    return _count(
+        con,
+        "SELECT count(*) FROM (SELECT 1 FROM staging_events"
+        " GROUP BY case_id, activity, ts, lifecycle HAVING count(*) > 1)",
+    )
+
+
+def _merge_existing(con: duckdb.DuckDBPyConnection, log: str, report: LoadReport) -> None:
+    """Merge on the stable event key: a staged row whose key is stored replaces that event."""
+    report.updated = _count(
+        con,
+        "SELECT count(*) FROM staging_events s JOIN events e"
+        " ON e.log = ? AND e.event_key = s.event_key",
+        [log],
+    )
+    con.execute(
+        "DELETE FROM events WHERE log = ? AND event_key IN"
+        " (SELECT event_key FROM staging_events WHERE event_key IS NOT NULL)",
+        [log],
+    )
+
+
+# ---- lifecycle pairing and insert ---------------------------------------------------------
+
+
+def _pair_and_insert(
+    con: duckdb.DuckDBPyConnection, log: str, run_id: int, offset: int, report: LoadReport
+) -> None:
+    starts = ", ".join(f"'{t}'" for t in START_TRANSITIONS)
+    completes = ", ".join(f"'{t}'" for t in COMPLETE_TRANSITIONS)
+    con.execute(
+        f"""
+        CREATE TEMP TABLE classified AS
+        SELECT *, CASE
+            WHEN start_ts IS NOT NULL THEN 'complete'
+            WHEN lower(lifecycle) IN ({starts}) THEN 'start'
+            WHEN lifecycle IS NULL OR lower(lifecycle) IN ({completes}) THEN 'complete'
+            ELSE 'other' END AS kind
+        FROM staging_events
+        """
+    )
+    con.execute(
+        """
+        CREATE TEMP TABLE numbered AS
+        SELECT *, row_number() OVER (
+            PARTITION BY case_id, activity, coalesce(instance_id, ''), kind
+            ORDER BY ts, event_index) AS k
+        FROM classified
+        WHERE kind IN ('start', 'complete')
+          AND (case_id, activity) IN (SELECT case_id, activity FROM classified WHERE kind = 'start')
+        """
+    )
+    con.execute(
+        """
+        CREATE TEMP TABLE pairs AS
+        SELECT c.event_index AS c_index, s.event_index AS s_index, s.ts AS s_ts
+        FROM numbered c JOIN numbered s
+          ON c.kind = 'complete' AND s.kind = 'start' AND c.k = s.k
+         AND c.case_id = s.case_id AND c.activity = s.activity
+         AND coalesce(c.instance_id, '') = coalesce(s.instance_id, '')
+        """
+    )
+    report.paired_starts = _count(con, "SELECT count(*) FROM pairs")
+    report.unpaired = _count(
+        con,
+        "SELECT count(*) FROM numbered WHERE event_index NOT IN (SELECT c_index FROM pairs)"
+        " AND event_index NOT IN (SELECT s_index FROM pairs)",
+    )
+    con.execute(
+        """
+        INSERT INTO events
+        SELECT ?, x.case_id, x.activity, x.ts,
+               CASE WHEN x.kind = 'start' THEN x.ts ELSE coalesce(x.start_ts, p.s_ts) END,
+               x.resource, x.department, lower(x.lifecycle), x.instance_id,
+               coalesce(p.s_index, x.event_index) + ?, x.kind <> 'other', x.event_key, ?,
+               x.attributes::JSON
+        FROM classified x LEFT JOIN pairs p ON p.c_index = x.event_index
+        WHERE x.event_index NOT IN (SELECT s_index FROM pairs)
+        ORDER BY x.case_id, coalesce(x.start_ts, p.s_ts, x.ts), x.ts, x.event_index
+        """,
+        [log, offset, run_id],
+    )
+    for t in ("classified", "numbered", "pairs"):
+        con.execute(f"DROP TABLE {t}")
+
+
+def _insert_cases(con: duckdb.DuckDBPyConnection, log: str, mode: Mode) -> None:
+    """Cases from case rows (first attributes per case win) plus every case that has events."""
+    conflict = (
+        "DO UPDATE SET attributes = coalesce(excluded.attributes, cases.attributes)"
+        if mode == "merge"
+        else "DO NOTHING"
+    )
+    con.execute(
+        f"""
+        INSERT INTO cases
+        SELECT ?, case_id, arg_min(attributes, seq) FILTER (WHERE attributes IS NOT NULL)::JSON
+        FROM (SELECT case_id, attributes, seq FROM staging_cases
+              UNION ALL SELECT DISTINCT case_id, NULL, NULL FROM staging_events)
+        GROUP BY case_id
+        ON CONFLICT (log, case_id) {conflict}
+        """,
+        [log],
+    )
+
+
+def _upsert_log_row(con: duckdb.DuckDBPyConnection, log: str, source: Source, mode: Mode) -> None:
+    mapping = source.mapping_json()
+    log_attrs = getattr(source, "log_attributes", None)
+    con.execute(
+        """
+        INSERT OR REPLACE INTO logs
+        SELECT ?, ?, ?, ?::JSON, now(),
+               coalesce((SELECT sum(rows_read) FROM load_runs WHERE log = ?), 0)
+                 + (SELECT count(*) FROM staging_events)
+                 + (SELECT count(*) FROM staging_rejected),
+               coalesce((SELECT sum(rows_loaded) FROM load_runs WHERE log = ?), 0)
+                 + (SELECT count(*) FROM staging_events),
+               coalesce((SELECT sum(rows_rejected) FROM load_runs WHERE log = ?), 0)
+                 + (SELECT count(*) FROM staging_rejected),
+               (SELECT count(*) FROM events WHERE log = ? AND is_instance),
+               (SELECT count(*) FROM cases WHERE log = ?),
+               ?::JSON
+        """,
+        [
+            log,
+            source.location,
+            source.kind,
+            json.dumps(mapping, ensure_ascii=False) if mapping else None,
+            log,
+            log,
+            log,
+            log,
+            log,
+            json.dumps(log_attrs, ensure_ascii=False, default=str) if log_attrs else None,
+        ],
+    )
+    if mode == "replace":
+        # Counts of earlier runs belong to the replaced data.
+        con.execute(
+            "UPDATE logs SET rows_read = (SELECT count(*) FROM staging_events)"
+            " + (SELECT count(*) FROM staging_rejected),"
+            " rows_loaded = (SELECT count(*) FROM staging_events),"
+            " rows_rejected = (SELECT count(*) FROM staging_rejected) WHERE log = ?",
+            [log],
+        )
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _index_offset(con: duckdb.DuckDBPyConnection, log: str) -> int:
+    return _count(con, "SELECT coalesce(max(event_index) + 1, 0) FROM events WHERE log = ?", [log])
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, log: str, fingerprint: str) -> bool:
+    return bool(
+        _count(
+            con,
+            "SELECT count(*) FROM load_runs WHERE log = ? AND fingerprint = ? AND status = 'ok'",
+            [log, fingerprint],
+        )
+    )
+
+
+def _unchanged_report(store: EventStore, log: str) -> LoadReport:
+    row = store.con.execute("SELECT events, cases FROM logs WHERE log = ?", [log]).fetchone()
+    assert row is not None
+    return LoadReport(
+        log=log,
+        status="unchanged",
+        events=int(row[0]),
+        cases=int(row[1]),
+        details={"message": "this file is already loaded as this log; pass --replace to reload it"},
+    )
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:
+    row = con.execute(sql, params or []).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
