@@ -5,30 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from analytics.base import CASE_ORDER, instances_sql, seconds
+from analytics.engine import Engine, engine_for
+from analytics.variants import case_sequences_sql
 from proclens.store import EventStore
 
 
-def log_stats(store: EventStore, log: str) -> dict[str, Any]:
+def log_stats(store: EventStore | Engine, log: str) -> dict[str, Any]:
     """Cases, events, activities, variants, start/end activities, span and case durations.
 
     Cases without events (empty traces) count as cases and as one (empty) variant; their
     duration is unknown, so they are left out of the duration figures and counted apart.
     """
-    con = store.con
-    inst = instances_sql()
-    row = con.execute(
+    engine = engine_for(store)
+    row = engine.rows(
         f"""
-        WITH inst AS ({inst}),
+        WITH inst AS ({instances_sql()}),
+        seqs AS ({case_sequences_sql()}),
         per_case AS (
-            SELECT case_id,
-                   list(activity ORDER BY {CASE_ORDER}) AS variant,
-                   {seconds("max(ts)")} - {seconds("min(order_ts)")} AS duration_s
+            SELECT case_id, {seconds("max(ts)")} - {seconds("min(order_ts)")} AS duration_s
             FROM inst GROUP BY case_id)
         SELECT
             (SELECT count(*) FROM cases WHERE log = ?) AS cases,
             (SELECT count(*) FROM inst) AS events,
             (SELECT count(DISTINCT activity) FROM inst) AS activities,
-            (SELECT count(DISTINCT variant) FROM per_case) AS variants,
+            (SELECT count(DISTINCT variant) FROM seqs) AS variants,
             (SELECT min(order_ts) FROM inst) AS first_event,
             (SELECT max(ts) FROM inst) AS last_event,
             (SELECT count(*) FROM per_case) AS cases_with_events,
@@ -36,9 +36,8 @@ def log_stats(store: EventStore, log: str) -> dict[str, Any]:
             quantile_cont(duration_s, 0.9), max(duration_s)
         FROM per_case
         """,
-        [log, log],
-    ).fetchone()
-    assert row is not None
+        [log, log, log],
+    )[0]
     cases, events, activities, variants, first, last, with_events = row[:7]
     empty_cases = int(cases) - int(with_events)
     return {
@@ -47,8 +46,8 @@ def log_stats(store: EventStore, log: str) -> dict[str, Any]:
         "events": int(events),
         "activities": int(activities),
         "variants": int(variants) + (1 if empty_cases else 0),
-        "start_activities": _boundary_activities(store, log, "ASC"),
-        "end_activities": _boundary_activities(store, log, "DESC"),
+        "start_activities": _boundary_activities(engine, log, "ASC"),
+        "end_activities": _boundary_activities(engine, log, "DESC"),
         "first_event": first.isoformat() if first else None,
         "last_event": last.isoformat() if last else None,
         "cases_without_events": empty_cases,
@@ -58,10 +57,10 @@ def log_stats(store: EventStore, log: str) -> dict[str, Any]:
     }
 
 
-def _boundary_activities(store: EventStore, log: str, direction: str) -> dict[str, int]:
+def _boundary_activities(engine: Engine, log: str, direction: str) -> dict[str, int]:
     """First (ASC) or last (DESC) activity of each case -> number of cases."""
     order = ", ".join(f"{c.strip()} {direction}" for c in CASE_ORDER.split(","))
-    rows = store.con.execute(
+    rows = engine.rows(
         f"""
         SELECT activity, count(*) AS n FROM (
             SELECT activity, row_number() OVER (PARTITION BY case_id ORDER BY {order}) AS pos
@@ -69,7 +68,7 @@ def _boundary_activities(store: EventStore, log: str, direction: str) -> dict[st
         WHERE pos = 1 GROUP BY activity ORDER BY n DESC, activity
         """,
         [log],
-    ).fetchall()
+    )
     return {str(a): int(n) for a, n in rows}
 
 
