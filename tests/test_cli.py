@@ -1,0 +1,81 @@
+"""The CLI contract: JSON keys, one-line errors, non-zero exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from proclens.cli import main
+from proclens.loader import load
+from proclens.store import EventStore
+from tests.rows import RowSource
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def filled(db_path: Path) -> Path:
+    rows = [
+        {"case_id": "c1", "activity": "Submit", "ts": "2024-01-01T09:00:00"},
+        {"case_id": "c1", "activity": "Approve", "ts": "2024-01-02T09:00:00"},
+        {"case_id": "c2", "activity": "Submit", "ts": "2024-01-03T09:00:00"},
+        {"case_id": "c2", "activity": "Reject", "ts": "2024-01-03T12:00:00"},
+    ]
+    with EventStore.open(db_path) as store:
+        load(store, RowSource(rows), log="claims")
+    return db_path
+
+
+def test_stats_json_has_the_contract_keys(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "stats", "--log", "claims", "--db", str(filled), "--json")
+    assert code == 0
+    stats = json.loads(out)
+    assert stats["cases"] == 2
+    assert stats["events"] == 4
+    assert stats["activities"] == 3
+    assert stats["variants"] == 2
+    assert stats["start_activities"] == {"Submit": 2}
+    assert stats["end_activities"] == {"Approve": 1, "Reject": 1}
+    assert stats["first_event"].startswith("2024-01-01T09:00:00")
+    assert stats["case_duration_s"] == {
+        "min": 10800.0, "median": 48600.0, "mean": 48600.0, "p90": 78840.0, "max": 86400.0,
+    }  # fmt: skip
+
+
+def test_logs_json_lists_counts(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "logs", "--db", str(filled), "--json")
+    assert code == 0
+    [row] = json.loads(out)
+    assert (row["log"], row["cases"], row["events"], row["rows_read"]) == ("claims", 2, 4, 4)
+
+
+def test_unknown_log_is_one_line_naming_the_logs(
+    filled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "stats", "--log", "nope", "--db", str(filled), "--json")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "no log named 'nope'" in err
+    assert "claims" in err
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "stats", "--db", str(tmp_path / "none.duckdb"))
+    assert code == 2
+    assert err.startswith("error: no event store at")
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_missing_file_is_a_clear_error_and_writes_nothing(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "ingest", str(db_path.parent / "absent.csv"), "--db", str(db_path))
+    assert code == 2
+    assert err.strip() == f"error: {db_path.parent / 'absent.csv'}: no such file"
