@@ -60,7 +60,7 @@ KEYS: tuple[Key, ...] = (
     Key("time_column", ("sql", "oa_approval"), None, "Time-of-day column joined to timestamp."),
     Key("user", ("jira",), None, "Jira user (e-mail) for basic authentication."),
     Key("token", REST_KINDS, None, "API token, always as ${ENV_VAR}."),
-    Key("jql", ("jira",), "order by updated asc", "JQL selecting the issues."),
+    Key("jql", ("jira",), "", "JQL filter selecting the issues (no ORDER BY)."),
     Key("repo", ("github",), None, "owner/name of the GitHub repository."),
     Key("retries", REST_KINDS, 5, "Retries after 429/5xx/timeouts, with exponential backoff."),
     Key("backoff", REST_KINDS, 1.0, "First backoff wait in seconds (doubles each retry)."),

@@ -56,3 +56,13 @@ def event_rows(store: EventStore, log: str) -> dict[str, tuple[Any, ...]]:
     keys = [r[0] for r in rows]
     assert len(keys) == len(set(keys)), "duplicate event keys in the store"
     return {r[0]: r[1:] for r in rows}
+
+
+def store_text(db_path: Path) -> str:
+    """Every value of every table as text, plus the file's raw bytes decoded loosely."""
+    with EventStore.open(db_path, read_only=True) as store:
+        tables = [
+            r[0] for r in store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        ]
+        parts = [str(store.con.execute(f"SELECT * FROM {t}").fetchall()) for t in tables]
+    return "\n".join(parts) + db_path.read_bytes().decode("latin-1")
