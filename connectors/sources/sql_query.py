@@ -90,16 +90,16 @@ class QuerySource:
 
     def _check(self, columns: list[str]) -> None:
         try:
-            self.mapping.check_columns(columns, f"source '{self.config.name}'")
+            self.mapping.check_columns(columns, "the query's result")
             for extra in (self.time_column, self.cursor_column):
                 if extra and extra not in columns:
                     raise MappingError(
-                        f"column '{extra}' not found in source '{self.config.name}'; "
-                        f"columns are: {', '.join(columns)}"
+                        f"column '{extra}' not found in the query's result; "
+                        f"columns are: {', '.join(repr(c) for c in columns)}"
                     )
         except MappingError as exc:
             raise SourceError(
-                f"{exc}; has the table changed? fix the mapping in the toml"
+                f"source '{self.config.name}': {exc}; has the table changed? fix the mapping"
             ) from None
 
     def _batch(self, columns: list[str], chunk: Sequence[Any]) -> Batch:
@@ -175,7 +175,7 @@ class QuerySource:
         return values
 
     def _time(self, value: Any, time_of_day: Any) -> datetime | None:
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             return None
         try:
             if isinstance(value, date) and not isinstance(value, datetime):

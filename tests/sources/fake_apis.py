@@ -66,45 +66,91 @@ def add_camunda(api: FakeApi, state: CamundaState, prefix: str = "/engine-rest")
 
 def _activity_json(a: Any) -> dict[str, Any]:
     return {
-        "id": a.id, "parentActivityInstanceId": a.proc_inst, "activityId": a.act_id,
-        "activityName": a.name, "activityType": a.type, "processDefinitionKey": "invoice",
-        "processDefinitionId": DEF_ID, "processInstanceId": a.proc_inst,
-        "executionId": a.proc_inst, "taskId": a.task_id, "calledProcessInstanceId": None,
-        "calledCaseInstanceId": None, "assignee": a.assignee, "startTime": camunda_date(a.start),
-        "endTime": camunda_date(a.end), "durationInMillis": int((a.end - a.start).total_seconds()
-        * 1000), "canceled": False, "completeScope": a.type == "noneEndEvent", "tenantId": None,
-        "removalTime": None, "rootProcessInstanceId": a.proc_inst,
-    }  # fmt: skip
+        "id": a.id,
+        "parentActivityInstanceId": a.proc_inst,
+        "activityId": a.act_id,
+        "activityName": a.name,
+        "activityType": a.type,
+        "processDefinitionKey": "invoice",
+        "processDefinitionId": DEF_ID,
+        "processInstanceId": a.proc_inst,
+        "executionId": a.proc_inst,
+        "taskId": a.task_id,
+        "calledProcessInstanceId": None,
+        "calledCaseInstanceId": None,
+        "assignee": a.assignee,
+        "startTime": camunda_date(a.start),
+        "endTime": camunda_date(a.end),
+        "durationInMillis": int((a.end - a.start).total_seconds() * 1000),
+        "canceled": False,
+        "completeScope": a.type == "noneEndEvent",
+        "tenantId": None,
+        "removalTime": None,
+        "rootProcessInstanceId": a.proc_inst,
+    }
 
 
 def _process_json(i: Instance, now: datetime) -> dict[str, Any]:
     done = i.end <= now
     return {
-        "id": i.id, "businessKey": i.business_key, "processDefinitionId": DEF_ID,
-        "processDefinitionKey": "invoice", "processDefinitionName": "Invoice Receipt",
-        "processDefinitionVersion": 2, "startTime": camunda_date(i.start),
-        "endTime": camunda_date(i.end) if done else None, "removalTime": None,
-        "durationInMillis": None, "startUserId": "demo", "startActivityId": "StartEvent_1",
-        "deleteReason": None, "rootProcessInstanceId": i.id, "superProcessInstanceId": None,
-        "superCaseInstanceId": None, "caseInstanceId": None, "tenantId": None,
+        "id": i.id,
+        "businessKey": i.business_key,
+        "processDefinitionId": DEF_ID,
+        "processDefinitionKey": "invoice",
+        "processDefinitionName": "Invoice Receipt",
+        "processDefinitionVersion": 2,
+        "startTime": camunda_date(i.start),
+        "endTime": camunda_date(i.end) if done else None,
+        "removalTime": None,
+        "durationInMillis": None,
+        "startUserId": "demo",
+        "startActivityId": "StartEvent_1",
+        "deleteReason": None,
+        "rootProcessInstanceId": i.id,
+        "superProcessInstanceId": None,
+        "superCaseInstanceId": None,
+        "caseInstanceId": None,
+        "tenantId": None,
         "state": "COMPLETED" if done else "ACTIVE",
-    }  # fmt: skip
+    }
 
 
 def _variables_json(i: Instance) -> list[dict[str, Any]]:
     types = {bool: "Boolean", float: "Double", str: "String"}
     out = [
-        {"id": f"{i.id}-{name}", "name": name, "type": types[type(value)], "value": value,
-         "valueInfo": {}, "processDefinitionKey": "invoice", "processDefinitionId": DEF_ID,
-         "processInstanceId": i.id, "executionId": i.id, "activityInstanceId": i.id,
-         "caseDefinitionKey": None, "caseDefinitionId": None, "caseInstanceId": None,
-         "caseExecutionId": None, "taskId": None, "tenantId": None, "errorMessage": None,
-         "state": "CREATED", "createTime": camunda_date(i.start), "removalTime": None,
-         "rootProcessInstanceId": i.id}
+        {
+            "id": f"{i.id}-{name}",
+            "name": name,
+            "type": types[type(value)],
+            "value": value,
+            "valueInfo": {},
+            "processDefinitionKey": "invoice",
+            "processDefinitionId": DEF_ID,
+            "processInstanceId": i.id,
+            "executionId": i.id,
+            "activityInstanceId": i.id,
+            "caseDefinitionKey": None,
+            "caseDefinitionId": None,
+            "caseInstanceId": None,
+            "caseExecutionId": None,
+            "taskId": None,
+            "tenantId": None,
+            "errorMessage": None,
+            "state": "CREATED",
+            "createTime": camunda_date(i.start),
+            "removalTime": None,
+            "rootProcessInstanceId": i.id,
+        }
         for name, value in i.variables.items()
-    ]  # fmt: skip
-    local = dict(out[0], id=f"{i.id}-local", name="creditor", value="task-local value",
-                 type="String", activityInstanceId=f"{i.id}-task")  # fmt: skip
+    ]
+    local = dict(
+        out[0],
+        id=f"{i.id}-local",
+        name="creditor",
+        value="task-local value",
+        type="String",
+        activityInstanceId=f"{i.id}-task",
+    )
     return [*out, local]
 
 
@@ -130,16 +176,33 @@ def jira_date(value: datetime) -> str:
 def _history(issue: JiraIssue, n: int, t: tuple[str, str, datetime, str]) -> dict[str, Any]:
     return {
         "id": str(10000 + n),
-        "author": {"self": "http://jira/rest/api/2/user?username=" + t[3], "name": t[3],
-                   "key": t[3], "displayName": t[3].title(), "active": True},
+        "author": {
+            "self": "http://jira/rest/api/2/user?username=" + t[3],
+            "name": t[3],
+            "key": t[3],
+            "displayName": t[3].title(),
+            "active": True,
+        },
         "created": jira_date(t[2]),
         "items": [
-            {"field": "assignee", "fieldtype": "jira", "from": None, "fromString": None,
-             "to": t[3], "toString": t[3].title()},
-            {"field": "status", "fieldtype": "jira", "from": "1", "fromString": t[0],
-             "to": "3", "toString": t[1]},
+            {
+                "field": "assignee",
+                "fieldtype": "jira",
+                "from": None,
+                "fromString": None,
+                "to": t[3],
+                "toString": t[3].title(),
+            },
+            {
+                "field": "status",
+                "fieldtype": "jira",
+                "from": "1",
+                "fromString": t[0],
+                "to": "3",
+                "toString": t[1],
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def add_jira(api: FakeApi, issues: list[JiraIssue], embed: int = 2) -> None:
@@ -153,16 +216,35 @@ def add_jira(api: FakeApi, issues: list[JiraIssue], embed: int = 2) -> None:
             chosen = [i for i in chosen if i.updated >= since]
         start, most = int(q.get("startAt", 0)), int(q.get("maxResults", 50))
         page = chosen[start : start + most]
-        return 200, {}, {"expand": "schema,names", "startAt": start, "maxResults": most,
-                         "total": len(chosen), "issues": [_issue(i, embed) for i in page]}  # fmt: skip
+        return (
+            200,
+            {},
+            {
+                "expand": "schema,names",
+                "startAt": start,
+                "maxResults": most,
+                "total": len(chosen),
+                "issues": [_issue(i, embed) for i in page],
+            },
+        )
 
     def changelog(m: re.Match[str], q: dict[str, str]) -> Answer:
         issue = next(i for i in issues if i.key == m.group(1))
         start, most = int(q.get("startAt", 0)), int(q.get("maxResults", 100))
         values = [_history(issue, n, t) for n, t in enumerate(issue.transitions)]
         page = values[start : start + most]
-        return 200, {}, {"self": "", "maxResults": most, "startAt": start, "total": len(values),
-                         "isLast": start + len(page) >= len(values), "values": page}  # fmt: skip
+        return (
+            200,
+            {},
+            {
+                "self": "",
+                "maxResults": most,
+                "startAt": start,
+                "total": len(values),
+                "isLast": start + len(page) >= len(values),
+                "values": page,
+            },
+        )
 
     api.route("/rest/api/2/search", search)
     api.route(r"/rest/api/2/issue/([A-Z]+-\d+)/changelog", changelog)
@@ -171,15 +253,23 @@ def add_jira(api: FakeApi, issues: list[JiraIssue], embed: int = 2) -> None:
 def _issue(issue: JiraIssue, embed: int) -> dict[str, Any]:
     histories = [_history(issue, n, t) for n, t in enumerate(issue.transitions)]
     return {
-        "expand": "operations,changelog", "id": issue.key.split("-")[1], "self": "",
+        "expand": "operations,changelog",
+        "id": issue.key.split("-")[1],
+        "self": "",
         "key": issue.key,
         "fields": {
-            "created": jira_date(issue.created), "updated": jira_date(issue.updated),
+            "created": jira_date(issue.created),
+            "updated": jira_date(issue.updated),
             "creator": {"name": "alice", "displayName": "Alice"},
             "reporter": {"name": "alice", "displayName": "Alice"},
-            "issuetype": {"id": "10001", "name": "Bug"}, "project": {"key": "PL", "id": "1"},
+            "issuetype": {"id": "10001", "name": "Bug"},
+            "project": {"key": "PL", "id": "1"},
             "status": {"name": issue.transitions[-1][1] if issue.transitions else "Open"},
         },
-        "changelog": {"startAt": 0, "maxResults": embed, "total": len(histories),
-                      "histories": histories[:embed]},
-    }  # fmt: skip
+        "changelog": {
+            "startAt": 0,
+            "maxResults": embed,
+            "total": len(histories),
+            "histories": histories[:embed],
+        },
+    }

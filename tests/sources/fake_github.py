@@ -36,37 +36,81 @@ def _when(event: dict[str, Any]) -> datetime | None:
 
 
 def labeled(n: int, who: str, when: datetime) -> dict[str, Any]:
-    return {"id": n, "node_id": f"LE_{n}", "url": "", "actor": {"login": who, "id": 1},
-            "event": "labeled", "commit_id": None, "commit_url": None,
-            "created_at": gh_date(when), "label": {"name": "bug", "color": "d73a4a"}}  # fmt: skip
+    return {
+        "id": n,
+        "node_id": f"LE_{n}",
+        "url": "",
+        "actor": {"login": who, "id": 1},
+        "event": "labeled",
+        "commit_id": None,
+        "commit_url": None,
+        "created_at": gh_date(when),
+        "label": {"name": "bug", "color": "d73a4a"},
+    }
 
 
 def commented(n: int, who: str, when: datetime) -> dict[str, Any]:
-    return {"url": "", "html_url": "", "issue_url": "", "id": n, "node_id": f"IC_{n}",
-            "user": {"login": who, "id": 2}, "created_at": gh_date(when),
-            "updated_at": gh_date(when), "author_association": "MEMBER", "body": "ok",
-            "event": "commented", "actor": {"login": who, "id": 2}}  # fmt: skip
+    return {
+        "url": "",
+        "html_url": "",
+        "issue_url": "",
+        "id": n,
+        "node_id": f"IC_{n}",
+        "user": {"login": who, "id": 2},
+        "created_at": gh_date(when),
+        "updated_at": gh_date(when),
+        "author_association": "MEMBER",
+        "body": "ok",
+        "event": "commented",
+        "actor": {"login": who, "id": 2},
+    }
 
 
 def reviewed(n: int, who: str, when: datetime, state: str) -> dict[str, Any]:
-    return {"id": n, "node_id": f"PRR_{n}", "user": {"login": who, "id": 3}, "body": "",
-            "commit_id": "abc", "submitted_at": gh_date(when), "state": state,
-            "html_url": "", "pull_request_url": "", "author_association": "MEMBER",
-            "_links": {}, "event": "reviewed"}  # fmt: skip
+    return {
+        "id": n,
+        "node_id": f"PRR_{n}",
+        "user": {"login": who, "id": 3},
+        "body": "",
+        "commit_id": "abc",
+        "submitted_at": gh_date(when),
+        "state": state,
+        "html_url": "",
+        "pull_request_url": "",
+        "author_association": "MEMBER",
+        "_links": {},
+        "event": "reviewed",
+    }
 
 
 def committed(sha: str, who: str, when: datetime) -> dict[str, Any]:
-    return {"sha": sha, "node_id": f"C_{sha}", "url": "", "html_url": "",
-            "author": {"name": who, "email": f"{who}@example.org", "date": gh_date(when)},
-            "committer": {"name": who, "email": f"{who}@example.org", "date": gh_date(when)},
-            "tree": {"sha": "t", "url": ""}, "message": "fix", "parents": [],
-            "verification": {"verified": False}, "event": "committed"}  # fmt: skip
+    return {
+        "sha": sha,
+        "node_id": f"C_{sha}",
+        "url": "",
+        "html_url": "",
+        "author": {"name": who, "email": f"{who}@example.org", "date": gh_date(when)},
+        "committer": {"name": who, "email": f"{who}@example.org", "date": gh_date(when)},
+        "tree": {"sha": "t", "url": ""},
+        "message": "fix",
+        "parents": [],
+        "verification": {"verified": False},
+        "event": "committed",
+    }
 
 
 def closed(n: int, who: str, when: datetime) -> dict[str, Any]:
-    return {"id": n, "node_id": f"CE_{n}", "url": "", "actor": {"login": who, "id": 4},
-            "event": "closed", "commit_id": None, "commit_url": None,
-            "created_at": gh_date(when), "state_reason": "completed"}  # fmt: skip
+    return {
+        "id": n,
+        "node_id": f"CE_{n}",
+        "url": "",
+        "actor": {"login": who, "id": 4},
+        "event": "closed",
+        "commit_id": None,
+        "commit_url": None,
+        "created_at": gh_date(when),
+        "state_reason": "completed",
+    }
 
 
 def add_github(api: FakeApi, repo: str, issues: list[GhIssue]) -> None:
@@ -95,12 +139,24 @@ def add_github(api: FakeApi, repo: str, issues: list[GhIssue]) -> None:
 
 
 def _issue_json(i: GhIssue, repo: str) -> dict[str, Any]:
-    out = {"id": 1000 + i.number, "node_id": f"I_{i.number}", "number": i.number,
-           "title": f"Issue {i.number}", "user": {"login": i.user, "id": 9}, "labels": [],
-           "state": "open", "locked": False, "assignee": None, "comments": 0,
-           "created_at": gh_date(i.created), "updated_at": gh_date(i.updated),
-           "closed_at": None, "author_association": "MEMBER",
-           "repository_url": f"https://api.github.com/repos/{repo}", "body": ""}  # fmt: skip
+    out = {
+        "id": 1000 + i.number,
+        "node_id": f"I_{i.number}",
+        "number": i.number,
+        "title": f"Issue {i.number}",
+        "user": {"login": i.user, "id": 9},
+        "labels": [],
+        "state": "open",
+        "locked": False,
+        "assignee": None,
+        "comments": 0,
+        "created_at": gh_date(i.created),
+        "updated_at": gh_date(i.updated),
+        "closed_at": None,
+        "author_association": "MEMBER",
+        "repository_url": f"https://api.github.com/repos/{repo}",
+        "body": "",
+    }
     if i.pull:
         out["pull_request"] = {"url": "", "html_url": "", "diff_url": "", "patch_url": ""}
     return out

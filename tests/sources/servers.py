@@ -51,26 +51,47 @@ def _require(admin_url: str, what: str) -> sa.Engine:
     return engine
 
 
-@pytest.fixture(params=["postgresql", "mariadb"])
-def database(request: pytest.FixtureRequest) -> Iterator[Database]:
+@contextlib.contextmanager
+def postgresql_schema() -> Iterator[Database]:
     name = f"pl_test_{uuid.uuid4().hex[:10]}"
-    if request.param == "postgresql":
-        admin = _require(PG_ADMIN, "PostgreSQL (127.0.0.1:5432, user postgres, db test)")
-        with admin.begin() as con:
-            con.execute(sa.text(f"CREATE SCHEMA {name}"))
-        engine = sa.create_engine(PG_ADMIN, poolclass=sa.pool.NullPool)
-        yield Database("postgresql", PG_ADMIN, name, engine, 5432)
+    admin = _require(PG_ADMIN, "PostgreSQL (127.0.0.1:5432, user postgres, db test)")
+    with admin.begin() as con:
+        con.execute(sa.text(f"CREATE SCHEMA {name}"))
+    try:
+        yield Database("postgresql", PG_ADMIN, name, admin, 5432)
+    finally:
         with admin.begin() as con:
             con.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
-    else:
-        admin = _require(MARIA_ADMIN, "MariaDB (127.0.0.1:3306, user root, empty password)")
-        with admin.begin() as con:
-            con.execute(sa.text(f"CREATE DATABASE {name}"))
-        url = MARIA_ADMIN.replace("/test", f"/{name}")
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-        yield Database("mariadb", url, None, engine, 3306)
+
+
+@contextlib.contextmanager
+def mariadb_database() -> Iterator[Database]:
+    name = f"pl_test_{uuid.uuid4().hex[:10]}"
+    admin = _require(MARIA_ADMIN, "MariaDB (127.0.0.1:3306, user root, empty password)")
+    with admin.begin() as con:
+        con.execute(sa.text(f"CREATE DATABASE {name}"))
+    url = MARIA_ADMIN.replace("/test", f"/{name}")
+    try:
+        yield Database(
+            "mariadb", url, None, sa.create_engine(url, poolclass=sa.pool.NullPool), 3306
+        )
+    finally:
         with admin.begin() as con:
             con.execute(sa.text(f"DROP DATABASE {name}"))
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def database(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The same test on both servers, each in a throw-away schema / database."""
+    opened = postgresql_schema() if request.param == "postgresql" else mariadb_database()
+    with opened as db:
+        yield db
+
+
+@pytest.fixture
+def pg_database() -> Iterator[Database]:
+    with postgresql_schema() as db:
+        yield db
 
 
 class TcpProxy:

@@ -47,10 +47,15 @@ def config_for(tmp_path: Path, name: str, table: dict[str, Any]) -> Any:
 
 def expected(instances: list[Instance], at: datetime) -> dict[str, tuple[Any, ...]]:
     return {
-        k: (a.proc_inst, " ".join(a.name.split()), a.start.replace(tzinfo=UTC),
-            a.end.replace(tzinfo=UTC), a.assignee)
+        k: (
+            a.proc_inst,
+            " ".join(a.name.split()),
+            a.start.replace(tzinfo=UTC),
+            a.end.replace(tzinfo=UTC),
+            a.assignee,
+        )
         for k, a in truth(instances, at).items()
-    }  # fmt: skip
+    }
 
 
 def test_camunda_rest_pages_retries_429_and_pulls_incrementally(
@@ -61,8 +66,14 @@ def test_camunda_rest_pages_retries_429_and_pulls_incrementally(
     add_camunda(api, state)
     path = "/engine-rest/history/activity-instance"
     api.once[path] = [Special(), Special(429, {"Retry-After": "1"})]
-    table = {"kind": "camunda7_rest", "url": api.url + "/engine-rest", "log": "invoice",
-             "batch_size": 25, "variables": ["amount", "creditor", "approved"], **FAST}  # fmt: skip
+    table = {
+        "kind": "camunda7_rest",
+        "url": api.url + "/engine-rest",
+        "log": "invoice",
+        "batch_size": 25,
+        "variables": ["amount", "creditor", "approved"],
+        **FAST,
+    }
     config = config_for(tmp_path, "engine", table)
     with EventStore.open(tmp_path / "s.duckdb") as store:
         began = time.monotonic()
@@ -77,9 +88,11 @@ def test_camunda_rest_pages_retries_429_and_pulls_incrementally(
         attrs = dict(store.con.execute("SELECT case_id, attributes FROM cases").fetchall())
         inst = next(i for i in instances if i.id in attrs)
         assert json.loads(attrs[inst.id]) == {
-            "process_definition_key": "invoice", "process_definition_version": 2,
-            "business_key": inst.business_key, **inst.variables,
-        }  # fmt: skip
+            "process_definition_key": "invoice",
+            "process_definition_version": 2,
+            "business_key": inst.business_key,
+            **inst.variables,
+        }
 
         api.requests.clear()
         state.now = T2
@@ -99,8 +112,13 @@ def test_a_timeout_is_retried_then_reported_clearly(
     add_camunda(api, CamundaState(instances, T1))
     path = "/engine-rest/history/activity-instance"
     api.once[path] = [Special(delay=1.0)]
-    table = {"kind": "camunda7_rest", "url": api.url + "/engine-rest", "timeout": 0.3,
-             "retries": 2, "backoff": 0.01}  # fmt: skip
+    table = {
+        "kind": "camunda7_rest",
+        "url": api.url + "/engine-rest",
+        "timeout": 0.3,
+        "retries": 2,
+        "backoff": 0.01,
+    }
     cfg = write_config(tmp_path / "proclens.toml", {"engine": table})
     db = str(tmp_path / "s.duckdb")
     code, out, _ = run(capsys, "pull", "engine", "--config", str(cfg), "--db", db, "--json")
@@ -124,7 +142,7 @@ def jira_issues() -> list[JiraIssue]:
     for n in range(5):
         created = t0 + timedelta(hours=5 * n)
         steps = 4 if n == 0 else n % 3 + 1
-        names = (flow + ["Reopened"])[:steps] if n == 0 else flow[:steps]
+        names = [*flow, "Reopened"][:steps] if n == 0 else flow[:steps]
         trans = [
             ("Open" if k == 0 else names[k - 1], name, created + timedelta(hours=k + 1), "bob")
             for k, name in enumerate(names)
@@ -140,9 +158,16 @@ def test_jira_changelog_paging_rate_limit_and_increment(
     issues = jira_issues()
     add_jira(api, issues, embed=2)
     api.once["/rest/api/2/search"] = [Special(429, {"Retry-After": "0"})]
-    table = {"kind": "jira", "url": api.url, "user": "bot@example.org",
-             "token": "${PL_TEST_JIRA_TOKEN}", "jql": "project = PL", "batch_size": 2,
-             "reread": "30m", **FAST}  # fmt: skip
+    table = {
+        "kind": "jira",
+        "url": api.url,
+        "user": "bot@example.org",
+        "token": "${PL_TEST_JIRA_TOKEN}",
+        "jql": "project = PL",
+        "batch_size": 2,
+        "reread": "30m",
+        **FAST,
+    }
     config = config_for(tmp_path, "jira", table)
     db = tmp_path / "s.duckdb"
     with EventStore.open(db) as store:
@@ -156,8 +181,9 @@ def test_jira_changelog_paging_rate_limit_and_increment(
         assert rows[1][1] == "Bob"
         assert rows[4][2] == issues[0].transitions[3][2]  # the 4th came from /changelog
         assert any(r.path == "/rest/api/2/issue/PL-1/changelog" for r in api.requests)
-        issues[1].transitions.append(("In Progress", "Done", datetime(2026, 3, 1, tzinfo=UTC),
-                                      "carol"))  # fmt: skip
+        issues[1].transitions.append(
+            ("In Progress", "Done", datetime(2026, 3, 1, tzinfo=UTC), "carol")
+        )
         issues.append(JiraIssue("PL-9", datetime(2026, 3, 2, tzinfo=UTC)))
         api.requests.clear()
         second = pull(store, config)
@@ -175,13 +201,29 @@ def github_issues() -> list[GhIssue]:
     t0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
     h = timedelta(hours=1)
     return [
-        GhIssue(1, t0, "ann", timeline=[labeled(11, "ann", t0 + h), commented(12, "bo", t0 + 2 * h),
-                                        closed(13, "ann", t0 + 3 * h)]),
-        GhIssue(2, t0 + h, "bo", pull=True,
-                timeline=[committed("a1b2", "bo", t0 + 2 * h), reviewed(21, "ann", t0 + 3 * h,
-                          "APPROVED"), closed(22, "bo", t0 + 4 * h)]),
+        GhIssue(
+            1,
+            t0,
+            "ann",
+            timeline=[
+                labeled(11, "ann", t0 + h),
+                commented(12, "bo", t0 + 2 * h),
+                closed(13, "ann", t0 + 3 * h),
+            ],
+        ),
+        GhIssue(
+            2,
+            t0 + h,
+            "bo",
+            pull=True,
+            timeline=[
+                committed("a1b2", "bo", t0 + 2 * h),
+                reviewed(21, "ann", t0 + 3 * h, "APPROVED"),
+                closed(22, "bo", t0 + 4 * h),
+            ],
+        ),
         GhIssue(3, t0 + 2 * h, "cy", timeline=[commented(31, "ann", t0 + 3 * h)]),
-    ]  # fmt: skip
+    ]
 
 
 def test_github_timelines_link_paging_rate_limit_headers(
@@ -194,8 +236,14 @@ def test_github_timelines_link_paging_rate_limit_headers(
     api.once["/repos/acme/flows/issues"] = [
         Special(403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset})
     ]
-    table = {"kind": "github", "url": api.url, "repo": "acme/flows",
-             "token": "${PL_TEST_GH_TOKEN}", "batch_size": 2, **FAST}  # fmt: skip
+    table = {
+        "kind": "github",
+        "url": api.url,
+        "repo": "acme/flows",
+        "token": "${PL_TEST_GH_TOKEN}",
+        "batch_size": 2,
+        **FAST,
+    }
     config = config_for(tmp_path, "gh", table)
     db = tmp_path / "s.duckdb"
     with EventStore.open(db) as store:
@@ -204,8 +252,12 @@ def test_github_timelines_link_paging_rate_limit_headers(
         got = store.con.execute(
             "SELECT activity, resource FROM events WHERE case_id = '2' ORDER BY ts"
         ).fetchall()
-        assert got == [("opened", "bo"), ("committed", "bo"), ("reviewed (approved)", "ann"),
-                       ("closed", "bo")]  # fmt: skip
+        assert got == [
+            ("opened", "bo"),
+            ("committed", "bo"),
+            ("reviewed (approved)", "ann"),
+            ("closed", "bo"),
+        ]
         kinds = dict(store.con.execute("SELECT case_id, attributes->>'type' FROM cases").fetchall())
         assert kinds == {"1": "issue", "2": "pull_request", "3": "issue"}
         listing = [r for r in api.requests if r.path == "/repos/acme/flows/issues"]
@@ -229,11 +281,17 @@ def test_rejected_credentials_are_one_clear_line(
 ) -> None:
     monkeypatch.setenv("PL_TEST_GH_TOKEN", "ghp_wrongTOKEN")
     api.route("/repos/acme/flows/issues", lambda m, q: (401, {}, {"message": "Bad credentials"}))
-    table = {"kind": "github", "url": api.url, "repo": "acme/flows",
-             "token": "${PL_TEST_GH_TOKEN}", **FAST}  # fmt: skip
+    table = {
+        "kind": "github",
+        "url": api.url,
+        "repo": "acme/flows",
+        "token": "${PL_TEST_GH_TOKEN}",
+        **FAST,
+    }
     cfg = write_config(tmp_path / "proclens.toml", {"gh": table})
-    code, out, err = run(capsys, "pull", "gh", "--config", str(cfg), "--db",
-                         str(tmp_path / "s.duckdb"))  # fmt: skip
+    code, out, err = run(
+        capsys, "pull", "gh", "--config", str(cfg), "--db", str(tmp_path / "s.duckdb")
+    )
     assert (code, out) == (2, "")
     assert err == (
         f"error: source 'gh': {api.url}/repos/acme/flows/issues refused the credentials "
