@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from connectors.base import Batch, Mapping, cases_table, events_table, to_json
 from connectors.sources.config import Secrets, SourceConfig
 from connectors.sources.sqlconn import SqlConnection
+from proclens.errors import SourceError
 
 #: The mapping these systems use, declared once (STYLE habit 2).
 MAPPING = Mapping(
@@ -58,7 +59,7 @@ REQUIRED = {
         "TEXT_",
     ),
 }
-#: Tie-break for activity instances that end in the same millisecond, per engine.
+#: Tie-break for activity instances that end in the same millisecond, used where present.
 ORDER_COLUMN = {"camunda7": "SEQUENCE_COUNTER_", "flowable": "TRANSACTION_ORDER_"}
 
 
@@ -76,6 +77,7 @@ class HistoryTableSource:
         self.cursor_value: str | None = since.isoformat() if since else None
         self.rows_read = 0
         self.variables: tuple[str, ...] = tuple(config.get("variables"))
+        self.order_column: str | None = None
 
     def mapping_json(self) -> dict[str, Any]:
         return MAPPING.to_json()
@@ -106,13 +108,11 @@ class HistoryTableSource:
             if table == "ACT_HI_VARINST" and not self.variables:
                 continue
             have = self.sql.columns(con, table)
+            if table == "ACT_HI_ACTINST":
+                order = ORDER_COLUMN.get(self.kind)
+                self.order_column = order if order in have else None
             missing = [c for c in needed if c not in have]
-            order = ORDER_COLUMN.get(self.kind)
-            if table == "ACT_HI_ACTINST" and order and order not in have:
-                missing.append(order)
             if missing:
-                from proclens.errors import SourceError
-
                 raise SourceError(
                     f"source '{self.config.name}': {table} has no column "
                     f"{', '.join(missing)} (has: {', '.join(have)}); is kind '{self.kind}' the "
@@ -120,8 +120,7 @@ class HistoryTableSource:
                 )
 
     def _query(self) -> tuple[sa.TextClause, dict[str, Any]]:
-        order = ORDER_COLUMN.get(self.kind)
-        seq = f"a.{order}" if order else "a.ID_"
+        seq = f"a.{self.order_column}, a.ID_" if self.order_column else "a.ID_"
         where = ["a.END_TIME_ IS NOT NULL"]
         params: dict[str, Any] = {}
         if self.since is not None:
@@ -136,7 +135,7 @@ class HistoryTableSource:
             " coalesce(t.ASSIGNEE_, a.ASSIGNEE_), a.START_TIME_, a.END_TIME_"
             f" FROM {self.sql.table('ACT_HI_ACTINST')} a"
             f" LEFT JOIN {self.sql.table('ACT_HI_TASKINST')} t ON t.ID_ = a.TASK_ID_"
-            f" WHERE {' AND '.join(where)} ORDER BY a.END_TIME_, {seq}, a.ID_"
+            f" WHERE {' AND '.join(where)} ORDER BY a.END_TIME_, {seq}"
         )
         if skip:
             text = text.bindparams(sa.bindparam("skip", expanding=True))

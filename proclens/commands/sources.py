@@ -7,13 +7,9 @@ from typing import Any
 
 import click
 
-from connectors.sources.config import load_config
-from connectors.sources.pull import list_sources, pull
-from proclens.errors import ConfigError
-from proclens.loader import LoadReport
+from connectors.sources.service import pull_now, sources_overview
 from proclens.options import db_option, emit_json, json_option
 from proclens.settings import default_db_path
-from proclens.store import EventStore
 
 
 def config_option(f: Any) -> Any:
@@ -34,20 +30,15 @@ def config_option(f: Any) -> Any:
 @json_option
 def sources_command(config_path: Path, db: str | None, as_json: bool) -> None:
     """List the sources declared in proclens.toml with their last pull."""
-    configs = load_config(config_path)
-    path = Path(db) if db else default_db_path()
-    if path.exists():
-        with EventStore.open(path, read_only=True) as store:
-            rows = list_sources(store, configs)
-    else:
-        rows = list_sources(None, configs)
+    rows = sources_overview(db or default_db_path(), config_path)
     if as_json:
         emit_json(rows)
         return
     for r in rows:
         last = r["last_pull"]
         when = "never pulled" if last is None else _describe_run(last)
-        click.echo(f"{r['name']} ({r['kind']}, log {r['log']}) {r['url']}: {when}")
+        schedule = f", {r['schedule']}" if r["schedule"] else ""
+        click.echo(f"{r['name']} ({r['kind']}, log {r['log']}{schedule}) {r['url']}: {when}")
 
 
 def _describe_run(run: dict[str, Any]) -> str:
@@ -66,41 +57,16 @@ def _describe_run(run: dict[str, Any]) -> str:
 @json_option
 def pull_command(source: str, full: bool, config_path: Path, db: str | None, as_json: bool) -> None:
     """Pull what is new at SOURCE into its log (merge on the event key; safe to repeat)."""
-    configs = load_config(config_path)
-    if source not in configs:
-        raise ConfigError(
-            f"no source named '{source}' in {config_path}; sources are: {', '.join(configs)}"
-        )
-    with EventStore.open(db) as store:
-        report = pull(store, configs[source], full=full)
-    data = pull_json(source, report)
+    data = pull_now(db or default_db_path(), config_path, source, full=full)
     if as_json:
         emit_json(data)
-    else:
-        click.echo(
-            f"{source} -> {report.log}: read {data['rows_read']:,}, new {data['rows_new']:,}, "
-            f"updated {data['rows_updated']:,}, unchanged {data['rows_unchanged']:,}, "
-            f"rejected {data['rows_rejected']:,}; {report.cases:,} cases, "
-            f"{report.events:,} events in {data['seconds']} s"
-        )
-
-
-def pull_json(source: str, report: LoadReport) -> dict[str, Any]:
-    return {
-        "source": source,
-        "log": report.log,
-        "status": report.status,
-        "run_id": report.run_id,
-        "rows_read": report.read,
-        "rows_new": report.loaded - report.updated,
-        "rows_updated": report.updated,
-        "rows_unchanged": report.unchanged,
-        "rows_rejected": report.rejected,
-        "seconds": report.details.get("seconds"),
-        "cursor": report.cursor,
-        "cases": report.cases,
-        "events": report.events,
-    }
+        return
+    click.echo(
+        f"{source} -> {data['log']}: read {data['rows_read']:,}, new {data['rows_new']:,}, "
+        f"updated {data['rows_updated']:,}, unchanged {data['rows_unchanged']:,}, "
+        f"rejected {data['rows_rejected']:,}; {data['cases']:,} cases, "
+        f"{data['events']:,} events in {data['seconds']} s"
+    )
 
 
 commands = [sources_command, pull_command]

@@ -210,8 +210,8 @@ def test_missing_tables_and_changed_schema_name_what_to_check(
     HistoryDb(database.engine, database.schema).create()
     with database.engine.begin() as con:
         table = f"{database.schema}.ACT_HI_ACTINST" if database.schema else "ACT_HI_ACTINST"
-        con.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN SEQUENCE_COUNTER_"))
+        con.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN ACT_TYPE_"))
     (tmp_path / "s.duckdb").unlink()
     err = _failing_pull(tmp_path, capsys, source_table(database))
-    assert "ACT_HI_ACTINST has no column SEQUENCE_COUNTER_ (has: ID_, PARENT_ACT_INST_ID_" in err
+    assert "ACT_HI_ACTINST has no column ACT_TYPE_ (has: ID_, PARENT_ACT_INST_ID_" in err
     assert "is kind 'camunda7' the right engine" in err
