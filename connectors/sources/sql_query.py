@@ -18,7 +18,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from connectors.base import Batch, Mapping, RejectedRow, cases_table, events_table, to_json
+from connectors.base import (
+    EVENT_SCHEMA,
+    Batch,
+    Mapping,
+    RejectedRow,
+    cases_table,
+    events_table,
+    to_json,
+)
 from connectors.sources.config import Secrets, SourceConfig
 from connectors.sources.sqlconn import SqlConnection
 from proclens.errors import MappingError, SourceError
@@ -110,22 +118,7 @@ class QuerySource:
             if m.attributes is not None
             else tuple(c for c in columns if c not in used and c not in m.case_attributes)
         )
-        cols: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "case_id",
-                "activity",
-                "ts",
-                "start_ts",
-                "resource",
-                "department",
-                "lifecycle",
-                "instance_id",
-                "event_key",
-                "event_index",
-                "attributes",
-            )
-        }
+        cols: dict[str, list[Any]] = {f.name: [] for f in EVENT_SCHEMA}
         cases: dict[str, dict[str, Any]] = {}
         rejected: list[RejectedRow] = []
         for row in chunk:
