@@ -197,9 +197,19 @@ def record_failed_run(
         assert row is not None
         con.execute(
             "INSERT INTO load_runs (run_id, log, source, source_kind, mode, started_at,"
-            " finished_at, status, rows_read, error) VALUES (?, ?, ?, ?, ?, ?, now(), 'failed',"
-            " ?, ?)",
-            [int(row[0]), log, source.location, source.kind, mode, started_at, rows_read, error],
+            " finished_at, status, rows_read, error, details) VALUES (?, ?, ?, ?, ?, ?, now(),"
+            " 'failed', ?, ?, ?)",
+            [
+                int(row[0]),
+                log,
+                source.location,
+                source.kind,
+                mode,
+                started_at,
+                rows_read,
+                error,
+                json.dumps(source.details(), ensure_ascii=False, default=str),
+            ],
         )
     return int(row[0])
 

@@ -84,6 +84,7 @@ class HistoryTableSource:
 
     def details(self) -> dict[str, Any]:
         return {
+            "source": self.config.name,
             "since": self.since.isoformat() if self.since else None,
             "variables": list(self.variables),
         }

@@ -2,10 +2,11 @@
 
     report = pull(store, configs["invoices"])
 
-The cursor is the newest change/end time the last successful pull saw (load_runs.cursor_value
-of that source's log); a pull re-reads from cursor - reread and merges on the event key, so
-re-read rows count as unchanged and pulling twice changes nothing. A pull that fails is rolled
-back completely and recorded in load_runs with status 'failed' and its (secret-free) error.
+The cursor is the newest change/end time the last successful pull of this source saw
+(load_runs.cursor_value of the runs whose details name the source); a pull re-reads from
+cursor - reread and merges on the event key, so re-read rows count as unchanged and pulling
+twice changes nothing. A pull that fails is rolled back completely and recorded in load_runs
+with status 'failed' and its (secret-free) error.
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ def open_source(config: SourceConfig, secrets: Secrets, since: datetime | None) 
 
 def last_cursor(store: EventStore, config: SourceConfig) -> datetime | None:
     row = store.con.execute(
-        "SELECT cursor_value FROM load_runs WHERE log = ? AND source_kind = ?"
+        "SELECT cursor_value FROM load_runs WHERE log = ? AND details->>'source' = ?"
         " AND status IN ('ok', 'unchanged') AND cursor_value IS NOT NULL"
         " ORDER BY run_id DESC LIMIT 1",
-        [config.log, config.kind],
+        [config.log, config.name],
     ).fetchone()
     return datetime.fromisoformat(row[0]) if row else None
 
@@ -92,6 +93,7 @@ class _Named:
     position_unit = "row"
 
     def __init__(self, config: SourceConfig) -> None:
+        self.name = config.name
         self.kind = config.kind
         self.location = config.display_url()
 
@@ -102,7 +104,7 @@ class _Named:
         return None
 
     def details(self) -> dict[str, Any]:
-        return {}
+        return {"source": self.name}
 
     def total_size(self) -> None:
         return None
@@ -133,7 +135,7 @@ def _last_run(store: EventStore, config: SourceConfig) -> dict[str, Any] | None:
         "SELECT run_id, status, started_at, finished_at, rows_read,"
         " rows_loaded - rows_updated AS rows_new, rows_updated, rows_unchanged, rows_rejected,"
         " epoch(finished_at - started_at) AS seconds, cursor_value AS cursor, error"
-        " FROM load_runs WHERE log = ? AND source_kind = ? ORDER BY run_id DESC LIMIT 1",
-        [config.log, config.kind],
+        " FROM load_runs WHERE log = ? AND details->>'source' = ? ORDER BY run_id DESC LIMIT 1",
+        [config.log, config.name],
     )
     return rows[0] if rows else None

@@ -56,7 +56,7 @@ class RestSource:
         return None
 
     def details(self) -> dict[str, Any]:
-        return {"since": self.since.isoformat() if self.since else None}
+        return {"source": self.config.name, "since": self.since.isoformat() if self.since else None}
 
     def advance(self, changed: datetime | None) -> None:
         """Move the cursor to a record's change/end time if it is newer."""

@@ -68,7 +68,7 @@ class QuerySource:
         return {**self.mapping.to_json(), "time_column": self.time_column}
 
     def details(self) -> dict[str, Any]:
-        return {"since": self.since.isoformat() if self.since else None}
+        return {"source": self.config.name, "since": self.since.isoformat() if self.since else None}
 
     def total_size(self) -> int | None:
         return None
