@@ -4,9 +4,14 @@ Steps, all inside one transaction (a failure anywhere leaves the store as it was
 1. stage every batch (events, cases, rejected rows) in temporary tables;
 2. set aside exact duplicates: rows equal in every mapped column and attribute (the first
    occurrence in source order is kept; in append/merge mode rows equal to a stored event too);
-3. pair lifecycle start/complete rows into activity instances (FIFO per case, activity and
+3. in merge mode, rows whose event key is stored: equal in every mapped column -> unchanged
+   (dropped, counted in `unchanged`), otherwise they replace the stored event (`updated`);
+4. pair lifecycle start/complete rows into activity instances (FIFO per case, activity and
    instance id), keep other transitions as non-instance rows;
-4. write events, cases, rejected rows, the log's row and the load-run row.
+5. write events, cases, rejected rows, the log's row and the load-run row (with the source's
+   `cursor_value`, if it has one, for incremental pulls).
+
+read = loaded + rejected + unchanged; `record_failed_run` logs a run that did not commit.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +53,8 @@ class LoadReport:
     paired_starts: int = 0
     unpaired: int = 0
     updated: int = 0
+    unchanged: int = 0
+    cursor: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -113,12 +121,14 @@ def load_in_transaction(
     _create_staging(con)
     _stage(con, source, report, progress)
     offset = _index_offset(con, log) if mode in ("append", "merge") else 0
+    if mode == "merge":
+        _drop_unchanged(con, log, report)
     _reject_duplicates(con, log, mode, report)
     if mode == "merge":
         _merge_existing(con, log, report)
     report.near_duplicate_groups = _near_duplicate_groups(con)
     report.rejected = _count(con, "SELECT count(*) FROM staging_rejected")
-    report.loaded = report.read - report.rejected
+    report.loaded = report.read - report.rejected - report.unchanged
     if strict and report.rejected:
         reasons = con.execute(
             "SELECT position || ': ' || reason FROM staging_rejected LIMIT 3"
@@ -139,11 +149,14 @@ def load_in_transaction(
     assert row is not None
     report.events, report.cases = int(row[0]), int(row[1])
     report.details = source.details()
+    report.cursor = getattr(source, "cursor_value", None)
+    if mode == "merge" and not report.loaded and not report.rejected:
+        report.status = "unchanged"
     con.execute(
         "INSERT INTO load_runs (run_id, log, source, source_kind, fingerprint, mode, started_at,"
         " finished_at, status, rows_read, rows_loaded, rows_rejected, rows_updated,"
-        " paired_starts, unpaired, details) VALUES (?, ?, ?, ?, ?, ?, ?, now(), 'ok',"
-        " ?, ?, ?, ?, ?, ?, ?)",
+        " paired_starts, unpaired, details, rows_unchanged, cursor_value)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id,
             log,
@@ -152,6 +165,7 @@ def load_in_transaction(
             fingerprint,
             mode,
             started[0] if started else None,
+            report.status,
             report.read,
             report.loaded,
             report.rejected,
@@ -159,10 +173,45 @@ def load_in_transaction(
             report.paired_starts,
             report.unpaired,
             json.dumps(report.details, ensure_ascii=False, default=str),
+            report.unchanged,
+            report.cursor,
         ],
     )
     _drop_staging(con)
     return report
+
+
+def record_failed_run(
+    store: EventStore,
+    source: Source,
+    *,
+    log: str,
+    mode: Mode,
+    started_at: datetime,
+    rows_read: int,
+    error: str,
+) -> int:
+    """Log a run that did not commit (its data was rolled back); returns its run id."""
+    with store.transaction() as con:
+        row = con.execute("SELECT nextval('load_run_seq')").fetchone()
+        assert row is not None
+        con.execute(
+            "INSERT INTO load_runs (run_id, log, source, source_kind, mode, started_at,"
+            " finished_at, status, rows_read, error, details) VALUES (?, ?, ?, ?, ?, ?, now(),"
+            " 'failed', ?, ?, ?)",
+            [
+                int(row[0]),
+                log,
+                source.location,
+                source.kind,
+                mode,
+                started_at,
+                rows_read,
+                error,
+                json.dumps(source.details(), ensure_ascii=False, default=str),
+            ],
+        )
+    return int(row[0])
 
 
 def delete_log(con: duckdb.DuckDBPyConnection, log: str) -> None:
@@ -282,6 +331,18 @@ def _near_duplicate_groups(con: duckdb.DuckDBPyConnection) -> int:
     )
 
 
+def _drop_unchanged(con: duckdb.DuckDBPyConnection, log: str, report: LoadReport) -> None:
+    """Merge mode: a keyed row equal to its stored event in every mapped column is unchanged."""
+    con.execute(
+        "CREATE TEMP TABLE same AS SELECT s.event_index FROM staging_events s JOIN events e"
+        f" ON e.log = ? AND e.event_key = s.event_key WHERE {_same_row('s', 'e')}",
+        [log],
+    )
+    report.unchanged = _count(con, "SELECT count(*) FROM same")
+    con.execute("DELETE FROM staging_events WHERE event_index IN (SELECT event_index FROM same)")
+    con.execute("DROP TABLE same")
+
+
 def _merge_existing(con: duckdb.DuckDBPyConnection, log: str, report: LoadReport) -> None:
     """Merge on the stable event key: a staged row whose key is stored replaces that event."""
     report.updated = _count(
@@ -386,14 +447,15 @@ def _upsert_log_row(con: duckdb.DuckDBPyConnection, log: str, source: Source, mo
     log_attrs = getattr(source, "log_attributes", None)
     con.execute(
         """
+        WITH committed_runs AS (SELECT * FROM load_runs WHERE status <> 'failed')
         INSERT OR REPLACE INTO logs
         SELECT ?, ?, ?, ?::JSON, now(),
-               coalesce((SELECT sum(rows_read) FROM load_runs WHERE log = ?), 0)
+               coalesce((SELECT sum(rows_read) FROM committed_runs WHERE log = ?), 0)
                  + (SELECT count(*) FROM staging_events)
                  + (SELECT count(*) FROM staging_rejected),
-               coalesce((SELECT sum(rows_loaded) FROM load_runs WHERE log = ?), 0)
+               coalesce((SELECT sum(rows_loaded) FROM committed_runs WHERE log = ?), 0)
                  + (SELECT count(*) FROM staging_events),
-               coalesce((SELECT sum(rows_rejected) FROM load_runs WHERE log = ?), 0)
+               coalesce((SELECT sum(rows_rejected) FROM committed_runs WHERE log = ?), 0)
                  + (SELECT count(*) FROM staging_rejected),
                (SELECT count(*) FROM events WHERE log = ? AND is_instance),
                (SELECT count(*) FROM cases WHERE log = ?),

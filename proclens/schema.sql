@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS load_runs (
     mode           VARCHAR NOT NULL,      -- new, replace, append, merge
     started_at     TIMESTAMPTZ NOT NULL,
     finished_at    TIMESTAMPTZ,
-    status         VARCHAR NOT NULL,      -- ok, unchanged, failed
+    status         VARCHAR NOT NULL,      -- ok, unchanged (merge: nothing new), failed
     rows_read      BIGINT NOT NULL DEFAULT 0,
     rows_loaded    BIGINT NOT NULL DEFAULT 0,
     rows_rejected  BIGINT NOT NULL DEFAULT 0,
@@ -69,8 +69,11 @@ CREATE TABLE IF NOT EXISTS load_runs (
     unpaired       BIGINT NOT NULL DEFAULT 0,
     cursor_value   VARCHAR,               -- incremental sources: last cursor value seen
     error          VARCHAR,
-    details        JSON                   -- connector-specific report (encoding used, warnings)
+    details        JSON,                  -- connector-specific report (encoding used, warnings)
+    rows_unchanged BIGINT NOT NULL DEFAULT 0  -- merge: re-read rows equal to the stored event
 );
+-- Stores created before rows_unchanged existed gain it here.
+ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS rows_unchanged BIGINT DEFAULT 0;
 
 -- Rows that could not be loaded, kept with the reason. read = loaded + rejected, per run.
 CREATE TABLE IF NOT EXISTS rejected_rows (
