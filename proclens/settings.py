@@ -25,6 +25,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", "PROCLENS_DB", "proclens.duckdb", "Path of the DuckDB event store."),
     Setting("tz", "PROCLENS_TZ", "UTC", "Time zone for timestamps that carry no offset."),
     Setting(
+        "config",
+        "PROCLENS_CONFIG",
+        "proclens.toml",
+        "File declaring workflow-system sources for 'proclens pull'.",
+    ),
+    Setting(
         "memory_limit",
         "PROCLENS_MEMORY_LIMIT",
         "2GB",

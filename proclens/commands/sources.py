@@ -9,7 +9,7 @@ import click
 
 from connectors.sources.service import pull_now, sources_overview
 from proclens.options import db_option, emit_json, json_option
-from proclens.settings import default_db_path
+from proclens.settings import default_db_path, setting
 
 
 def config_option(f: Any) -> Any:
@@ -17,10 +17,8 @@ def config_option(f: Any) -> Any:
         "--config",
         "config_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=Path("proclens.toml"),
-        envvar="PROCLENS_CONFIG",
-        show_default=True,
-        help="Sources file (or $PROCLENS_CONFIG).",
+        default=None,
+        help=f"Sources file (default: $PROCLENS_CONFIG or {setting('config')}).",
     )(f)
 
 
@@ -28,9 +26,9 @@ def config_option(f: Any) -> Any:
 @config_option
 @db_option
 @json_option
-def sources_command(config_path: Path, db: str | None, as_json: bool) -> None:
+def sources_command(config_path: Path | None, db: str | None, as_json: bool) -> None:
     """List the sources declared in proclens.toml with their last pull."""
-    rows = sources_overview(db or default_db_path(), config_path)
+    rows = sources_overview(db or default_db_path(), config_path or Path(setting("config")))
     if as_json:
         emit_json(rows)
         return
@@ -55,9 +53,13 @@ def _describe_run(run: dict[str, Any]) -> str:
 @config_option
 @db_option
 @json_option
-def pull_command(source: str, full: bool, config_path: Path, db: str | None, as_json: bool) -> None:
+def pull_command(
+    source: str, full: bool, config_path: Path | None, db: str | None, as_json: bool
+) -> None:
     """Pull what is new at SOURCE into its log (merge on the event key; safe to repeat)."""
-    data = pull_now(db or default_db_path(), config_path, source, full=full)
+    data = pull_now(
+        db or default_db_path(), config_path or Path(setting("config")), source, full=full
+    )
     if as_json:
         emit_json(data)
         return
