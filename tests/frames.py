@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.base import Batch, events_table
+from connectors.base import Batch, events_table, to_json
 
 _ROLES = ("case_id", "activity", "ts", "start_ts", "resource", "department", "lifecycle")
 
@@ -38,6 +38,10 @@ class FrameSource:
                     else:
                         cols[role] = [None if pd.isna(v) else str(v) for v in values]
             cols["event_index"] = list(range(start, start + len(chunk)))
+            extra = [c for c in chunk.columns if c not in _ROLES]
+            if extra:
+                records = chunk[extra].astype(str).to_dict(orient="records")
+                cols["attributes"] = [to_json(r) for r in records]
             yield Batch(events=events_table(cols), rows_read=len(chunk), progress=start)
 
     def mapping_json(self) -> dict[str, Any] | None:
@@ -63,4 +67,4 @@ def read_xes_frame(path: Path) -> pd.DataFrame:
         "org:role": "department",
         "lifecycle:transition": "lifecycle",
     }
-    return df.rename(columns=rename)[[c for c in rename.values() if c in df.rename(columns=rename)]]
+    return df.rename(columns=rename)
