@@ -22,6 +22,20 @@ from analytics.filters import Filter
 from proclens.store import EventStore
 
 
+def _inst(flt: Filter | None, keep: tuple[str, ...] | None) -> str:
+    """The instances relation, projected on the activities in `keep` when given (the removed
+    activities' events are dropped from every case, so their neighbours become adjacent)."""
+    if keep is None:
+        return instances_sql(flt)
+    marks = ", ".join("?" for _ in keep) or "NULL"
+    return f"SELECT * FROM ({instances_sql(flt)}) all_inst WHERE activity IN ({marks})"
+
+
+def map_params(log: str, flt: Filter | None, keep: tuple[str, ...] | None = None) -> list[Any]:
+    """Parameters of pairs_sql / edges_sql / nodes_sql / boundaries_sql."""
+    return [*instances_params(log, flt), *(keep or ())]
+
+
 def _stats(x: str, prefix: str = "") -> str:
     """Portable aggregate list for the seconds expression `x`."""
     return (
@@ -36,7 +50,7 @@ def _stats(x: str, prefix: str = "") -> str:
 STAT_KEYS = ("mean_s", "median_s", "p90_s", "min_s", "max_s", "total_s", "stdev_s")
 
 
-def pairs_sql(flt: Filter | None = None) -> str:
+def pairs_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
     """One row per instance with its successor in the case (next_* null for the last one).
     Parameters: instances_params(log, flt)."""
     w = f"OVER (PARTITION BY case_id ORDER BY {CASE_ORDER})"
@@ -47,11 +61,11 @@ def pairs_sql(flt: Filter | None = None) -> str:
                lead(order_ts) {w} AS next_order_ts,
                lead(resource) {w} AS next_resource,
                lead(department) {w} AS next_department
-        FROM ({instances_sql(flt)}) inst
+        FROM ({_inst(flt, keep)}) inst
     """
 
 
-def edges_sql(flt: Filter | None = None) -> str:
+def edges_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
     """Directly-follows edges with counts and gap statistics (see module docstring)."""
     gap = f"({seconds('next_order_ts')} - {seconds('ts')})"
     ok = f"CASE WHEN {gap} >= 0 THEN {gap} END"
@@ -60,30 +74,30 @@ def edges_sql(flt: Filter | None = None) -> str:
         SELECT activity AS source, next_activity AS target, count(*) AS count,
                count(DISTINCT case_id) AS cases, {_stats(ok)},
                count({over}) AS overlaps, avg({over}) AS overlap_mean_s
-        FROM ({pairs_sql(flt)}) p
+        FROM ({pairs_sql(flt, keep)}) p
         WHERE next_activity IS NOT NULL
         GROUP BY activity, next_activity
         ORDER BY count DESC, source, target
     """
 
 
-def nodes_sql(flt: Filter | None = None) -> str:
+def nodes_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
     """Activities with events, cases, and service time (end - start) where start is known."""
     service = f"CASE WHEN start_ts IS NOT NULL THEN {seconds('ts')} - {seconds('start_ts')} END"
     return f"""
         SELECT activity, count(*) AS events, count(DISTINCT case_id) AS cases,
                count(start_ts) AS with_start, {_stats(service, "service_")}
-        FROM ({instances_sql(flt)}) inst
+        FROM ({_inst(flt, keep)}) inst
         GROUP BY activity
         ORDER BY events DESC, activity
     """
 
 
-def boundaries_sql(flt: Filter | None = None) -> str:
+def boundaries_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
     """First and last activity of every case: rows (kind 'start'|'end', activity, cases)."""
     w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
     return f"""
-        WITH inst AS ({instances_sql(flt)}),
+        WITH inst AS ({_inst(flt, keep)}),
         marked AS (
             SELECT activity, row_number() OVER ({w}) AS pos,
                    lead(activity) OVER ({w}) AS next_activity
@@ -111,20 +125,26 @@ class ProcessMap:
         return asdict(self)
 
 
-def process_map(store: EventStore | Engine, log: str, flt: Filter | None = None) -> ProcessMap:
-    """The directly-follows map of the (filtered) log. See the module docstring for times."""
+def process_map(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    keep: tuple[str, ...] | None = None,
+) -> ProcessMap:
+    """The directly-follows map of the (filtered) log, projected on `keep` activities when
+    given. See the module docstring for edge times."""
     engine = engine_for(store)
-    params = instances_params(log, flt)
-    nodes = _records(engine, nodes_sql(flt), params)
+    params = map_params(log, flt, keep)
+    nodes = _records(engine, nodes_sql(flt, keep), params)
     has_start = any(n["with_start"] for n in nodes)
     for n in nodes:
         if not n["with_start"]:
             for key in STAT_KEYS:
                 n["service_" + key] = None
-    edges = _records(engine, edges_sql(flt), params)
+    edges = _records(engine, edges_sql(flt, keep), params)
     starts: dict[str, int] = {}
     ends: dict[str, int] = {}
-    for kind, activity, cases in engine.rows(boundaries_sql(flt), params):
+    for kind, activity, cases in engine.rows(boundaries_sql(flt, keep), params):
         (starts if kind == "start" else ends)[str(activity)] = int(cases)
     return ProcessMap(
         nodes=nodes,
