@@ -52,3 +52,18 @@ def seconds(expr: str) -> str:
 def case_order(direction: str = "ASC") -> str:
     """CASE_ORDER with every key in `direction` (DESC finds the last instance of a case)."""
     return ", ".join(f"{c.strip()} {direction}" for c in CASE_ORDER.split(","))
+
+
+def plain(value: Any) -> Any:
+    """numpy / pandas scalars -> Python; NaN and NA -> None (JSON null, never NaN)."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value

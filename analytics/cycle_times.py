@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, seconds
+from analytics.base import CASE_ORDER, instances_params, instances_sql, plain, seconds
 from analytics.calendar import Calendar, with_working_seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
-from analytics.maps import _plain
 from proclens.errors import ConfigError
 from proclens.store import EventStore
 
@@ -97,7 +96,7 @@ def cycle_times(
 
 def _dist(engine: Engine, relation: str, col: str, params: list[Any]) -> dict[str, Any]:
     frame = engine.frame(f"SELECT {distribution_sql(col)} FROM ({relation}) d", params)
-    row = {k: _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+    row = {k: plain(v) for k, v in frame.iloc[0].to_dict().items()}
     row["n"] = int(row["n"] or 0)
     return row
 
@@ -115,7 +114,7 @@ def _trend(
         params,
     )
     return [
-        {k: (v.isoformat() if k == "period" else _plain(v)) for k, v in r.items()}
+        {k: (v.isoformat() if k == "period" else plain(v)) for k, v in r.items()}
         for r in frame.to_dict(orient="records")
     ]
 
@@ -210,7 +209,7 @@ def busy_idle(store: EventStore | Engine, log: str, flt: Filter | None = None) -
             FROM ({busy_idle_sql(flt)}) b""",
         params,
     )
-    out = {k: _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+    out = {k: plain(v) for k, v in frame.iloc[0].to_dict().items()}
     with_start = engine.rows(
         f"SELECT count(DISTINCT case_id) FROM ({instances_sql(flt)}) i WHERE start_ts IS NOT NULL",
         params,
@@ -226,6 +225,6 @@ def busy_idle_per_case(
         f"SELECT * FROM ({busy_idle_sql(flt)}) b ORDER BY case_id", instances_params(log, flt)
     )
     return {
-        str(r.pop("case_id")): {k: _plain(v) for k, v in r.items()}
+        str(r.pop("case_id")): {k: plain(v) for k, v in r.items()}
         for r in frame.to_dict(orient="records")
     }

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, seconds
+from analytics.base import CASE_ORDER, instances_params, instances_sql, plain, seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from proclens.store import EventStore
@@ -159,20 +159,5 @@ def _records(engine: Engine, sql: str, params: list[Any]) -> list[dict[str, Any]
     frame = engine.frame(sql, params)
     out = []
     for row in frame.to_dict(orient="records"):
-        out.append({str(k): _plain(v) for k, v in row.items()})
+        out.append({str(k): plain(v) for k, v in row.items()})
     return out
-
-
-def _plain(value: Any) -> Any:
-    """numpy / pandas scalars -> Python; NaN and NA -> None (JSON null, never NaN)."""
-    if value is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    item = getattr(value, "item", None)
-    return item() if callable(item) else value
