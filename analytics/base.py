@@ -67,3 +67,9 @@ def plain(value: Any) -> Any:
         pass
     item = getattr(value, "item", None)
     return item() if callable(item) else value
+
+
+def iso_date(value: Any) -> str:
+    """A DATE from a query (date, datetime or pandas Timestamp) as YYYY-MM-DD."""
+    to_date = getattr(value, "date", None)
+    return str((to_date() if callable(to_date) else value).isoformat())

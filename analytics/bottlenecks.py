@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, plain, seconds
+from analytics.base import CASE_ORDER, instances_params, instances_sql, iso_date, plain, seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from analytics.maps import edges_sql, pairs_sql
@@ -185,5 +185,5 @@ def _workload(
 ) -> list[dict[str, Any]]:
     rows = _frame_records(engine, workload_sql(flt, period), params)
     for r in rows:
-        r["period"] = r["period"].isoformat()
+        r["period"] = iso_date(r["period"])
     return rows

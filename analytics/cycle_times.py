@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, plain, seconds
+from analytics.base import CASE_ORDER, instances_params, instances_sql, iso_date, plain, seconds
 from analytics.calendar import Calendar, with_working_seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
@@ -114,7 +114,7 @@ def _trend(
         params,
     )
     return [
-        {k: (v.isoformat() if k == "period" else plain(v)) for k, v in r.items()}
+        {k: (iso_date(v) if k == "period" else plain(v)) for k, v in r.items()}
         for r in frame.to_dict(orient="records")
     ]
 
