@@ -73,3 +73,8 @@ def iso_date(value: Any) -> str:
     """A DATE from a query (date, datetime or pandas Timestamp) as YYYY-MM-DD."""
     to_date = getattr(value, "date", None)
     return str((to_date() if callable(to_date) else value).isoformat())
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """A small result DataFrame as JSON-ready dicts (str keys, plain values, null not NaN)."""
+    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, iso_date, plain, seconds
+from analytics.base import CASE_ORDER, instances_params, instances_sql, iso_date, records, seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from analytics.maps import edges_sql, pairs_sql
@@ -21,10 +21,7 @@ OrgColumn = Literal["resource", "department"]
 
 
 def _frame_records(engine: Engine, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    return [
-        {str(k): plain(v) for k, v in r.items()}
-        for r in engine.frame(sql, params).to_dict(orient="records")
-    ]
+    return records(engine.frame(sql, params))
 
 
 def total_cycle_time_s(engine: Engine, log: str, flt: Filter | None) -> float:
@@ -61,8 +58,8 @@ def rework_sql(flt: Filter | None = None) -> str:
                    lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER}) AS prev_ts
             FROM inst)
         SELECT activity, count(*) AS repeats, count(DISTINCT case_id) AS cases,
-               sum({seconds('ts')} - {seconds('prev_ts')}) AS total_loop_s,
-               avg({seconds('ts')} - {seconds('prev_ts')}) AS mean_loop_s
+               sum({seconds("ts")} - {seconds("prev_ts")}) AS total_loop_s,
+               avg({seconds("ts")} - {seconds("prev_ts")}) AS mean_loop_s
         FROM marked WHERE prev_ts IS NOT NULL
         GROUP BY activity ORDER BY total_loop_s DESC, activity
     """
@@ -82,7 +79,7 @@ def loop_backs_sql(flt: Filter | None = None) -> str:
             FROM inst)
         SELECT prev_activity AS source, activity AS target, count(*) AS count,
                count(DISTINCT case_id) AS cases,
-               sum({seconds('ts')} - {seconds('prev_same_ts')}) AS total_loop_s
+               sum({seconds("ts")} - {seconds("prev_same_ts")}) AS total_loop_s
         FROM marked WHERE prev_same_ts IS NOT NULL AND prev_activity IS NOT NULL
         GROUP BY prev_activity, activity ORDER BY total_loop_s DESC, source, target
     """
@@ -102,7 +99,7 @@ def ping_pong_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> 
             FROM inst)
         SELECT least(who, who1) AS party_a, greatest(who, who1) AS party_b,
                count(*) AS occurrences, count(DISTINCT case_id) AS cases,
-               sum({seconds('ts2')} - {seconds('ts')}) AS total_s
+               sum({seconds("ts2")} - {seconds("ts")}) AS total_s
         FROM seq WHERE who2 = who AND who1 <> who
         GROUP BY 1, 2 ORDER BY occurrences DESC, party_a, party_b
     """
@@ -131,7 +128,7 @@ def workload_sql(flt: Filter | None = None, period: Period = "month") -> str:
     return f"""
         SELECT CAST(date_trunc('{period}', ts) AS DATE) AS period, resource,
                count(*) AS events, count(DISTINCT case_id) AS cases,
-               sum(CASE WHEN start_ts IS NOT NULL THEN {seconds('ts')} - {seconds('start_ts')}
+               sum(CASE WHEN start_ts IS NOT NULL THEN {seconds("ts")} - {seconds("start_ts")}
                    END) AS service_s
         FROM ({instances_sql(flt)}) i WHERE resource IS NOT NULL
         GROUP BY 1, 2 ORDER BY 1, events DESC, resource

@@ -17,6 +17,7 @@ the State Council (from the `chinesecalendar` package, 2004 onwards).
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -93,7 +94,9 @@ def load_calendar(path: str | Path) -> Calendar:
         else:
             data = json.loads(text)
     except ValueError as exc:  # json.JSONDecodeError and yaml.YAMLError
-        raise ConfigError(f"calendar file {p} is not valid {p.suffix[1:] or 'JSON'}: {exc}") from exc
+        raise ConfigError(
+            f"calendar file {p} is not valid {p.suffix[1:] or 'JSON'}: {exc}"
+        ) from exc
     except Exception as exc:
         raise ConfigError(f"calendar file {p} cannot be parsed: {exc}") from exc
     if not isinstance(data, dict):
@@ -144,7 +147,7 @@ def _slots(value: Any, source: str) -> tuple[tuple[int, int], ...]:
             raise ConfigError(f"{source}: working hours end {item['end']} is not after start")
         out.append((start, end))
     out.sort()
-    for (_, e1), (s2, _) in zip(out, out[1:], strict=False):
+    for (_, e1), (s2, _) in itertools.pairwise(out):
         if s2 < e1:
             raise ConfigError(f"{source}: working-hour slots overlap; list them without overlap")
     return tuple(out)
@@ -179,9 +182,7 @@ def calendar_days_sql(cal: Calendar) -> str:
     weekdays = ", ".join(str(d) for d in sorted(cal.working_weekdays)) or "0"
     holidays = _date_list(cal.holidays)
     workdays = _date_list(cal.workdays)
-    working = (
-        f"(d IN ({workdays}) OR (isodow(d) IN ({weekdays}) AND d NOT IN ({holidays})))"
-    )
+    working = f"(d IN ({workdays}) OR (isodow(d) IN ({weekdays}) AND d NOT IN ({holidays})))"
     return f"""
         SELECT day, working,
                coalesce(sum(working * {cal.day_seconds}) OVER (
@@ -206,10 +207,10 @@ def with_working_seconds(relation: str, pairs: dict[str, tuple[str, str]], cal: 
                 alias = f"cal{len(instants)}"
                 instants[col] = alias
                 local = f"timezone('{zone}', r.{col})"
-                joins.append(
-                    f"LEFT JOIN ({days}) {alias} ON {alias}.day = CAST({local} AS DATE)"
-                )
-        cols.append(f"{_w(instants[b], f'r.{b}', cal)} - {_w(instants[a], f'r.{a}', cal)} AS {name}")
+                joins.append(f"LEFT JOIN ({days}) {alias} ON {alias}.day = CAST({local} AS DATE)")
+        cols.append(
+            f"{_w(instants[b], f'r.{b}', cal)} - {_w(instants[a], f'r.{a}', cal)} AS {name}"
+        )
     return f"SELECT r.*, {', '.join(cols)} FROM ({relation}) r {' '.join(joins)}"
 
 

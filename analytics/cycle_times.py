@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, iso_date, plain, seconds
+from analytics.base import CASE_ORDER, instances_params, instances_sql, iso_date, records, seconds
 from analytics.calendar import Calendar, with_working_seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
@@ -38,7 +38,7 @@ def distribution_sql(x: str) -> str:
 def case_durations_sql(flt: Filter | None = None, cal: Calendar | None = None) -> str:
     """One row per case with events: case_id, start, end, duration_s [, working_s]."""
     sql = (
-        f"SELECT case_id, min(order_ts) AS start, max(ts) AS \"end\", "
+        f'SELECT case_id, min(order_ts) AS start, max(ts) AS "end", '
         f"{seconds('max(ts)')} - {seconds('min(order_ts)')} AS duration_s "
         f"FROM ({instances_sql(flt)}) inst GROUP BY case_id"
     )
@@ -96,7 +96,7 @@ def cycle_times(
 
 def _dist(engine: Engine, relation: str, col: str, params: list[Any]) -> dict[str, Any]:
     frame = engine.frame(f"SELECT {distribution_sql(col)} FROM ({relation}) d", params)
-    row = {k: plain(v) for k, v in frame.iloc[0].to_dict().items()}
+    row = records(frame)[0]
     row["n"] = int(row["n"] or 0)
     return row
 
@@ -113,10 +113,10 @@ def _trend(
         f"{aggs} FROM ({relation}) d GROUP BY 1 ORDER BY 1",
         params,
     )
-    return [
-        {k: (iso_date(v) if k == "period" else plain(v)) for k, v in r.items()}
-        for r in frame.to_dict(orient="records")
-    ]
+    rows = records(frame)
+    for r in rows:
+        r["period"] = iso_date(r["period"])
+    return rows
 
 
 def throughput_between(
@@ -182,13 +182,13 @@ def busy_idle_sql(flt: Filter | None = None) -> str:
                    sum(new_run) OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
             FROM marked),
         islands AS (
-            SELECT case_id, {seconds('max(ts)')} - {seconds('min(order_ts)')} AS busy_s
+            SELECT case_id, {seconds("max(ts)")} - {seconds("min(order_ts)")} AS busy_s
             FROM runs GROUP BY case_id, run)
         SELECT s.case_id, s.duration_s, s.service_s, i.busy_s,
                s.duration_s - i.busy_s AS idle_s, s.service_s - i.busy_s AS overlap_s,
                CASE WHEN s.duration_s > 0 THEN i.busy_s / s.duration_s END AS flow_efficiency
-        FROM (SELECT case_id, {seconds('max(ts)')} - {seconds('min(order_ts)')} AS duration_s,
-                     sum({seconds('ts')} - {seconds('order_ts')}) AS service_s
+        FROM (SELECT case_id, {seconds("max(ts)")} - {seconds("min(order_ts)")} AS duration_s,
+                     sum({seconds("ts")} - {seconds("order_ts")}) AS service_s
               FROM inst GROUP BY case_id) s
         JOIN (SELECT case_id, sum(busy_s) AS busy_s FROM islands GROUP BY case_id) i
           USING (case_id)
@@ -209,7 +209,7 @@ def busy_idle(store: EventStore | Engine, log: str, flt: Filter | None = None) -
             FROM ({busy_idle_sql(flt)}) b""",
         params,
     )
-    out = {k: plain(v) for k, v in frame.iloc[0].to_dict().items()}
+    out = records(frame)[0]
     with_start = engine.rows(
         f"SELECT count(DISTINCT case_id) FROM ({instances_sql(flt)}) i WHERE start_ts IS NOT NULL",
         params,
@@ -224,7 +224,4 @@ def busy_idle_per_case(
     frame = engine_for(store).frame(
         f"SELECT * FROM ({busy_idle_sql(flt)}) b ORDER BY case_id", instances_params(log, flt)
     )
-    return {
-        str(r.pop("case_id")): {k: plain(v) for k, v in r.items()}
-        for r in frame.to_dict(orient="records")
-    }
+    return {str(r.pop("case_id")): r for r in records(frame)}

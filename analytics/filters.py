@@ -81,7 +81,8 @@ class Filter:
             out[f.name] = value.isoformat() if isinstance(value, datetime) else value
         if self.start or self.end:
             out["time_mode"] = self.time_mode
-        return json.loads(json.dumps(out, default=list))
+        result: dict[str, Any] = json.loads(json.dumps(out, default=list))
+        return result
 
     def case_ids_sql(self, log: str) -> tuple[str, list[Any]]:
         """SQL selecting the kept case ids of `log`, and its parameters in order."""
@@ -100,9 +101,7 @@ class Filter:
         if self.start or self.end:
             out.append(self._time_window())
         for key, value in self.where:
-            out.append(
-                ("json_extract_string(c.attributes, ?) = ?", [_json_path(key), str(value)])
-            )
+            out.append(("json_extract_string(c.attributes, ?) = ?", [_json_path(key), str(value)]))
         for act in self.with_activity:
             out.append((_exists("i.activity = ?"), [_LOG, act]))
         for act in self.without_activity:
@@ -116,10 +115,15 @@ class Filter:
         if self.min_duration_s is not None or self.max_duration_s is not None:
             out.append(self._duration())
         if self.resources:
-            out.append((_exists(f"i.resource IN ({_marks(self.resources)})"), [_LOG, *self.resources]))
+            out.append(
+                (_exists(f"i.resource IN ({_marks(self.resources)})"), [_LOG, *self.resources])
+            )
         if self.departments:
             out.append(
-                (_exists(f"i.department IN ({_marks(self.departments)})"), [_LOG, *self.departments])
+                (
+                    _exists(f"i.department IN ({_marks(self.departments)})"),
+                    [_LOG, *self.departments],
+                )
             )
         out.extend(_follows(a, b) for a, b in self.follows)
         return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, plain, seconds
+from analytics.base import CASE_ORDER, instances_params, instances_sql, records, seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from proclens.store import EventStore
@@ -156,8 +156,4 @@ def process_map(
 
 
 def _records(engine: Engine, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    frame = engine.frame(sql, params)
-    out = []
-    for row in frame.to_dict(orient="records"):
-        out.append({str(k): plain(v) for k, v in row.items()})
-    return out
+    return records(engine.frame(sql, params))

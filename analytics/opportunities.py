@@ -31,7 +31,9 @@ from analytics.maps import pairs_sql
 from proclens.store import EventStore
 
 APPROVAL = re.compile(r"\w*approv\w*|审批|批准|审核|同意", re.IGNORECASE)
-REJECTION = re.compile(r"\w*reject\w*|\w*declin\w*|denied|deny|驳回|拒绝|退回|不同意", re.IGNORECASE)
+REJECTION = re.compile(
+    r"\w*reject\w*|\w*declin\w*|denied|deny|驳回|拒绝|退回|不同意", re.IGNORECASE
+)
 DAY = 86400.0
 
 

@@ -11,9 +11,7 @@ from analytics.variants import case_sequences_sql
 from proclens.store import EventStore
 
 
-def log_stats(
-    store: EventStore | Engine, log: str, flt: Filter | None = None
-) -> dict[str, Any]:
+def log_stats(store: EventStore | Engine, log: str, flt: Filter | None = None) -> dict[str, Any]:
     """Cases, events, activities, variants, start/end activities, span and case durations.
 
     Cases without events (empty traces) count as cases and as one (empty) variant; their

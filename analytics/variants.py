@@ -86,6 +86,4 @@ def variants(
     if top is not None:
         sql += f" LIMIT {int(top)}"
     rows = engine_for(store).rows(sql, instances_params(log, flt))
-    return [
-        Variant(int(r[0]), list(r[1]), int(r[2]), *(float(x) for x in r[3:])) for r in rows
-    ]
+    return [Variant(int(r[0]), list(r[1]), int(r[2]), *(float(x) for x in r[3:])) for r in rows]

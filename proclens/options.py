@@ -63,7 +63,11 @@ _FILTER_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--resource", multiple=True, help="Cases a resource worked on."),
     click.option("--department", multiple=True, help="Cases a department worked on."),
     click.option(
-        "--follows", nargs=2, multiple=True, metavar="A B", help="Cases where A directly precedes B."
+        "--follows",
+        nargs=2,
+        multiple=True,
+        metavar="A B",
+        help="Cases where A directly precedes B.",
     ),
 ]
 
@@ -121,7 +125,9 @@ def _variant(text: str) -> tuple[str, ...]:
         try:
             items = json.loads(stripped)
         except ValueError as exc:
-            raise click.BadParameter(f"'{text}' is not a JSON list", param_hint="--variant") from exc
+            raise click.BadParameter(
+                f"'{text}' is not a JSON list", param_hint="--variant"
+            ) from exc
         return tuple(str(i) for i in items)
     return tuple(part.strip() for part in stripped.replace("→", "->").split("->"))
 

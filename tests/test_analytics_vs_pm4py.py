@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from analytics.cycle_times import case_durations
+from analytics.engine import DuckDBEngine
 from analytics.maps import process_map
 from analytics.variants import variant_counts, variants
-from analytics.engine import DuckDBEngine
 from proclens.loader import load
 from proclens.store import EventStore
 from tests.conftest import SAMPLE_LOGS

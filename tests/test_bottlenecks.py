@@ -40,7 +40,9 @@ def log(store: EventStore) -> EventStore:
 def test_waiting_rework_ping_pong_handovers_workload(log: EventStore) -> None:
     b = bottlenecks(log, "l")
     assert b["total_cycle_time_s"] == 51 * H + 5 * H
-    waits = {r["activity"]: (r["total_wait_s"], r["occurrences"]) for r in b["activities_by_waiting"]}
+    waits = {
+        r["activity"]: (r["total_wait_s"], r["occurrences"]) for r in b["activities_by_waiting"]
+    }
     assert waits == {"Approve": (52 * H, 3), "Pay": (3 * H, 2), "Check": (1 * H, 1)}
     top = b["activities_by_waiting"][0]
     assert top["activity"] == "Approve"
@@ -61,7 +63,9 @@ def test_waiting_rework_ping_pong_handovers_workload(log: EventStore) -> None:
             for r in pp] == [("m1", "u1", 2, 1, 50 * H)]  # fmt: skip
     assert [(r["party_a"], r["party_b"], r["occurrences"])
             for r in b["ping_pong_departments"]] == [("Fin", "Sales", 2)]  # fmt: skip
-    hand = {(r["source"], r["target"]): (r["count"], r["total_s"]) for r in b["handovers_resources"]}
+    hand = {
+        (r["source"], r["target"]): (r["count"], r["total_s"]) for r in b["handovers_resources"]
+    }
     assert hand == {("u1", "m1"): (2, 48 * H), ("m1", "p1"): (2, 3 * H),
                     ("m1", "u1"): (1, 1 * H), ("u2", "m1"): (1, 4 * H)}  # fmt: skip
     dept = {(r["source"], r["target"]): r["count"] for r in b["handovers_departments"]}
@@ -98,8 +102,10 @@ def test_simplify_keeps_every_activity_connected(log: EventStore) -> None:
     # top path alone (Submit -> Approve 2) is not enough: Pay and Check need a way in and out
     assert ("Submit", "Approve") in kept
     assert ("Approve", "Pay") in kept
-    assert ("Approve", "Check") in kept and ("Check", "Approve") in kept
-    assert pmap.start_activities == {"Submit": 2} and pmap.end_activities == {"Pay": 2}
+    assert ("Approve", "Check") in kept
+    assert ("Check", "Approve") in kept
+    assert pmap.start_activities == {"Submit": 2}
+    assert pmap.end_activities == {"Pay": 2}
     assert pmap.simplified["paths_added_for_connectivity"] > 0
     fewer = simplify(log, "l", activities_pct=75, paths_pct=100)  # drops Check (1 event)
     assert {n["activity"] for n in fewer.nodes} == {"Approve", "Submit", "Pay"}

@@ -21,7 +21,9 @@ SHANGHAI_8H = {
 }
 
 
-def _working(store: EventStore, cal: Calendar, spans: dict[str, tuple[str, str]]) -> dict[str, float]:
+def _working(
+    store: EventStore, cal: Calendar, spans: dict[str, tuple[str, str]]
+) -> dict[str, float]:
     rows = []
     for case, (a, b) in spans.items():
         rows += [{"case_id": case, "activity": "open", "ts": a},

@@ -110,7 +110,7 @@ def test_06_edge_aggregates_and_single_observation_stdev(store: EventStore) -> N
     assert case_durations(store, log) == {"p1": 660.0, "p2": 1920.0, "p3": 3900.0, "p4": 7980.0}
     dist = cycle_times(store, log)["case_duration_s"]
     assert (dist["mean"], dist["median"]) == (3615.0, 2910.0)
-    assert [(v.variant, v.cases) for v in variants(store, log)][0] == ([rcv, chk, pay], 2)
+    assert next((v.variant, v.cases) for v in variants(store, log)) == ([rcv, chk, pay], 2)
 
 
 def test_07_working_time_with_holiday_and_working_day_length(store: EventStore) -> None:

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from analytics.base import cases_sql, instances_params, instances_sql
+from analytics.engine import DuckDBEngine
 from analytics.filters import Filter
 from analytics.maps import process_map
 from analytics.stats import log_stats
 from analytics.variants import variant_counts, variants
-from analytics.engine import DuckDBEngine
 from proclens.errors import ConfigError
 from proclens.loader import load
 from proclens.store import EventStore
@@ -62,8 +62,7 @@ def utc(text: str) -> datetime:
     [
         (Filter(), {"c1", "c2", "c3", "c4"}),
         (Filter(start=utc("2024-01-02"), end=utc("2024-02-02")), {"c2", "c3"}),
-        (Filter(start=utc("2024-01-02"), end=utc("2024-02-02"), time_mode="started"),
-         {"c2", "c3"}),
+        (Filter(start=utc("2024-01-02"), end=utc("2024-02-02"), time_mode="started"), {"c2", "c3"}),
         (Filter(start=utc("2024-01-02"), end=utc("2024-02-02"), time_mode="completed"), {"c2"}),
         (Filter(start=utc("2024-01-01T10:00"), time_mode="contained"), {"c2", "c3", "c4"}),
         (Filter(end=utc("2024-01-02")), {"c1"}),

@@ -33,7 +33,11 @@ def bottlenecks_command(
     flt = filter_from_options(kw)
     with EventStore.open(db, read_only=True) as store:
         result = bottlenecks(
-            store, store.require_log(log), flt, top=top, period=period  # type: ignore[arg-type]
+            store,
+            store.require_log(log),
+            flt,
+            top=top,
+            period=period,  # type: ignore[arg-type]
         )
     if as_json:
         emit_json(result)
