@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from analytics.base import CASE_ORDER, instances_params, instances_sql, records, seconds
+from analytics.calendar import Calendar, with_working_seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from proclens.store import EventStore
@@ -65,16 +66,24 @@ def pairs_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) ->
     """
 
 
-def edges_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
-    """Directly-follows edges with counts and gap statistics (see module docstring)."""
+def edges_sql(
+    flt: Filter | None = None, keep: tuple[str, ...] | None = None, cal: Calendar | None = None
+) -> str:
+    """Directly-follows edges with counts and gap statistics (see module docstring); with a
+    calendar also `working_*` statistics of the same gaps in working seconds."""
     gap = f"({seconds('next_order_ts')} - {seconds('ts')})"
     ok = f"CASE WHEN {gap} >= 0 THEN {gap} END"
     over = f"CASE WHEN {gap} < 0 THEN -{gap} END"
+    pairs = pairs_sql(flt, keep)
+    working = ""
+    if cal is not None:
+        pairs = with_working_seconds(pairs, {"working_gap_s": ("ts", "next_order_ts")}, cal)
+        working = ", " + _stats(f"CASE WHEN {gap} >= 0 THEN working_gap_s END", "working_")
     return f"""
         SELECT activity AS source, next_activity AS target, count(*) AS count,
                count(DISTINCT case_id) AS cases, {_stats(ok)},
-               count({over}) AS overlaps, avg({over}) AS overlap_mean_s
-        FROM ({pairs_sql(flt, keep)}) p
+               count({over}) AS overlaps, avg({over}) AS overlap_mean_s{working}
+        FROM ({pairs}) p
         WHERE next_activity IS NOT NULL
         GROUP BY activity, next_activity
         ORDER BY count DESC, source, target
@@ -130,9 +139,11 @@ def process_map(
     log: str,
     flt: Filter | None = None,
     keep: tuple[str, ...] | None = None,
+    cal: Calendar | None = None,
 ) -> ProcessMap:
     """The directly-follows map of the (filtered) log, projected on `keep` activities when
-    given. See the module docstring for edge times."""
+    given; edge times also in working time when a calendar is given. See the module docstring
+    for edge times."""
     engine = engine_for(store)
     params = map_params(log, flt, keep)
     nodes = _records(engine, nodes_sql(flt, keep), params)
@@ -141,7 +152,7 @@ def process_map(
         if not n["with_start"]:
             for key in STAT_KEYS:
                 n["service_" + key] = None
-    edges = _records(engine, edges_sql(flt, keep), params)
+    edges = _records(engine, edges_sql(flt, keep, cal), params)
     starts: dict[str, int] = {}
     ends: dict[str, int] = {}
     for kind, activity, cases in engine.rows(boundaries_sql(flt, keep), params):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from analytics.calendar import Calendar
 from analytics.engine import Engine
 from analytics.filters import Filter
 from analytics.maps import ProcessMap, process_map
@@ -36,12 +37,13 @@ def simplify(
     *,
     activities_pct: float = 100.0,
     paths_pct: float = 100.0,
+    cal: Calendar | None = None,
 ) -> ProcessMap:
-    full = process_map(store, log, flt)
+    full = process_map(store, log, flt, cal=cal)
     ranked = sorted(full.nodes, key=lambda n: (-n["events"], n["activity"]))
     n_keep = max(1, math.ceil(len(ranked) * activities_pct / 100)) if ranked else 0
     keep = tuple(n["activity"] for n in ranked[:n_keep])
-    pmap = process_map(store, log, flt, keep=keep) if n_keep < len(ranked) else full
+    pmap = process_map(store, log, flt, keep=keep, cal=cal) if n_keep < len(ranked) else full
     counts: dict[Edge, int] = {(e["source"], e["target"]): e["count"] for e in pmap.edges}
     counts.update({(START, a): c for a, c in pmap.start_activities.items()})
     counts.update({(a, END): c for a, c in pmap.end_activities.items()})

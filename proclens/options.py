@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from analytics.calendar import Calendar, default_calendar, load_calendar
 from analytics.filters import Filter
 from proclens.settings import setting
 
@@ -151,3 +152,20 @@ def _duration(text: str | None, flag: str) -> float | None:
         raise click.BadParameter(
             f"'{text}' is not a duration such as 3600, 90s, 30min, 4h, 2d or 1w", param_hint=flag
         ) from exc
+
+
+def calendar_option(f: F) -> F:
+    return click.option(
+        "--calendar",
+        "calendar_file",
+        default=None,
+        metavar="FILE",
+        help="Working calendar (JSON/YAML) to show times in working time too; 'china' for the "
+        "default Chinese mainland calendar.",
+    )(f)
+
+
+def calendar_from_option(value: str | None) -> Calendar | None:
+    if value is None:
+        return None
+    return default_calendar() if value.lower() == "china" else load_calendar(value)

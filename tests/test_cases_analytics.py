@@ -127,6 +127,9 @@ def test_07_working_time_with_holiday_and_working_day_length(store: EventStore) 
     calendar = case_durations(store, log)
     for case, seconds in work.items():
         assert 0 <= seconds <= calendar[case]
+    (edge,) = process_map(store, log, cal=cal).edges  # Open -> Close: the same four spans
+    assert (edge["working_mean_s"], edge["working_median_s"]) == (53550.0, 32400.0)
+    assert edge["working_max_s"] == 144000.0
     no_holiday = calendar_from_dict({**_cal_json(), "holidays": []})
     assert case_durations(store, log, cal=no_holiday)["h1"] == 86400.0
 

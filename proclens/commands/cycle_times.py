@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
-from analytics.calendar import default_calendar, load_calendar
 from analytics.cycle_times import cycle_times
 from proclens.options import (
+    calendar_from_option,
+    calendar_option,
     db_option,
     emit_json,
     filter_from_options,
@@ -28,10 +29,7 @@ from proclens.store import EventStore
     "--occurrence", nargs=2, type=click.Choice(["first", "last"]), default=("first", "first"),
     show_default=True, help="Which occurrence of A and of B --between measures.",
 )  # fmt: skip
-@click.option(
-    "--calendar", "calendar_file", default=None, metavar="FILE",
-    help="Working calendar (JSON/YAML) for working time; 'china' for the default calendar.",
-)  # fmt: skip
+@calendar_option
 @click.option("--period", type=click.Choice(["week", "month"]), default="month", show_default=True)
 @json_option
 def command(
@@ -46,9 +44,7 @@ def command(
 ) -> None:
     """Case duration distribution and trend; optional --between A B and working time."""
     flt = filter_from_options(kw)
-    cal = None
-    if calendar_file is not None:
-        cal = default_calendar() if calendar_file == "china" else load_calendar(calendar_file)
+    cal = calendar_from_option(calendar_file)
     with EventStore.open(db, read_only=True) as store:
         result = cycle_times(
             store, store.require_log(log), flt, cal=cal, period=period,  # type: ignore[arg-type]

@@ -9,6 +9,8 @@ import click
 from analytics.maps import process_map
 from analytics.simplify import simplify
 from proclens.options import (
+    calendar_from_option,
+    calendar_option,
     db_option,
     emit_json,
     filter_from_options,
@@ -31,18 +33,26 @@ from proclens.store import EventStore
     "--paths", type=click.FloatRange(0, 100), default=100.0, show_default=True,
     help="Keep the top X%% of paths by frequency (every kept activity stays connected).",
 )  # fmt: skip
+@calendar_option
 @json_option
 def command(
-    log: str | None, db: str | None, activities: float, paths: float, as_json: bool, **kw: Any
+    log: str | None,
+    db: str | None,
+    activities: float,
+    paths: float,
+    calendar_file: str | None,
+    as_json: bool,
+    **kw: Any,
 ) -> None:
     """Directly-follows map: activities, paths with counts and times, start/end activities."""
     flt = filter_from_options(kw)
+    cal = calendar_from_option(calendar_file)
     with EventStore.open(db, read_only=True) as store:
         name = store.require_log(log)
         pmap = (
-            process_map(store, name, flt)
+            process_map(store, name, flt, cal=cal)
             if activities >= 100 and paths >= 100
-            else simplify(store, name, flt, activities_pct=activities, paths_pct=paths)
+            else simplify(store, name, flt, activities_pct=activities, paths_pct=paths, cal=cal)
         )
     if as_json:
         emit_json(pmap.to_json())
