@@ -86,6 +86,7 @@ def cycle_times(
         out["case_working_days"] = {
             k: (v / cal.day_seconds if v is not None and k != "n" else v) for k, v in work.items()
         }
+    out["histogram"] = histogram(engine, durations, "duration_s", params, out["case_duration_s"])
     out["trend"] = _trend(engine, durations, cols, period, params)
     out["period"] = period
     if between is not None:
@@ -99,6 +100,34 @@ def _dist(engine: Engine, relation: str, col: str, params: list[Any]) -> dict[st
     row = records(frame)[0]
     row["n"] = int(row["n"] or 0)
     return row
+
+
+def histogram(
+    engine: Engine,
+    relation: str,
+    col: str,
+    params: list[Any],
+    dist: dict[str, Any],
+    bins: int = 20,
+) -> list[dict[str, Any]]:
+    """Equal-width bins from min to max: [{"from_s", "to_s", "cases"}] (the last bin is
+    closed); empty bins are listed too."""
+    lo, hi = dist.get("min"), dist.get("max")
+    if lo is None or hi is None:
+        return []
+    width = (hi - lo) / bins if hi > lo else 1.0
+    n = bins if hi > lo else 1
+    counts = dict(
+        engine.rows(
+            f"SELECT least(CAST(floor(({col} - ?) / ?) AS BIGINT), ?) AS b, count(*) "
+            f"FROM ({relation}) d GROUP BY 1",
+            [lo, width, n - 1, *params],
+        )
+    )
+    return [
+        {"from_s": lo + i * width, "to_s": lo + (i + 1) * width, "cases": int(counts.get(i, 0))}
+        for i in range(n)
+    ]
 
 
 def _trend(

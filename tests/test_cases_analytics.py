@@ -110,6 +110,10 @@ def test_06_edge_aggregates_and_single_observation_stdev(store: EventStore) -> N
     assert case_durations(store, log) == {"p1": 660.0, "p2": 1920.0, "p3": 3900.0, "p4": 7980.0}
     dist = cycle_times(store, log)["case_duration_s"]
     assert (dist["mean"], dist["median"]) == (3615.0, 2910.0)
+    bins = cycle_times(store, log)["histogram"]
+    assert len(bins) == 20
+    assert (bins[0]["from_s"], bins[-1]["to_s"]) == (660.0, 7980.0)
+    assert [i for i, b in enumerate(bins) for _ in range(b["cases"])] == [0, 3, 8, 19]
     assert next((v.variant, v.cases) for v in variants(store, log)) == ([rcv, chk, pay], 2)
 
 

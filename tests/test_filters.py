@@ -143,3 +143,12 @@ def test_describe_lists_only_active_parts() -> None:
     assert flt.describe() == {
         "start": "2024-01-01T00:00:00+00:00", "follows": [["A", "B"]], "time_mode": "intersecting",
     }  # fmt: skip
+
+
+def test_filters_are_values_usable_as_cache_keys() -> None:
+    a = Filter(follows=(("A", "B"),), where=(("region", "north"),))
+    b = Filter(follows=(("A", "B"),), where=(("region", "north"),))
+    assert a == b
+    assert hash(a) == hash(b)
+    assert Filter().is_empty()
+    assert not a.is_empty()
