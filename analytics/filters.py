@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from proclens.errors import ConfigError
@@ -84,6 +84,27 @@ class Filter:
         result: dict[str, Any] = json.loads(json.dumps(out, default=list))
         return result
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Filter:
+        """The inverse of describe(): JSON values (lists, ISO text) back to a Filter."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"unknown filter keys {sorted(unknown)}; known: {sorted(known)}")
+        kw: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in ("start", "end") and value is not None:
+                kw[key] = value if isinstance(value, datetime) else _iso(str(value))
+            elif key in ("where", "variants", "follows"):
+                kw[key] = tuple(tuple(str(x) for x in item) for item in value)
+            elif key in ("min_duration_s", "max_duration_s"):
+                kw[key] = None if value is None else float(value)
+            elif key == "time_mode":
+                kw[key] = value
+            else:
+                kw[key] = tuple(str(x) for x in value)
+        return cls(**kw)
+
     def case_ids_sql(self, log: str) -> tuple[str, list[Any]]:
         """SQL selecting the kept case ids of `log`, and its parameters in order."""
         parts: list[str] = []
@@ -153,6 +174,14 @@ class Filter:
             conds.append(f"{dur} <= ?")
             params.append(float(self.max_duration_s))
         return _case_having(" AND ".join(conds)), params
+
+
+def _iso(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"'{text}' is not an ISO date/time such as 2024-01-31") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _marks(values: tuple[Any, ...]) -> str:

@@ -152,3 +152,16 @@ def test_filters_are_values_usable_as_cache_keys() -> None:
     assert hash(a) == hash(b)
     assert Filter().is_empty()
     assert not a.is_empty()
+
+
+def test_describe_round_trips_through_from_dict() -> None:
+    flt = Filter(
+        start=utc("2024-01-01"), end=utc("2024-02-01"), time_mode="started",
+        where=(("region", "north"),), with_activity=("A",), without_activity=("B",),
+        start_activity=("A",), end_activity=("C",), variants=(("A", "C"),),
+        min_duration_s=60.0, max_duration_s=3600.0, resources=("r1",), departments=("D1",),
+        follows=(("A", "C"),),
+    )  # fmt: skip
+    assert Filter.from_dict(flt.describe()) == flt
+    with pytest.raises(ConfigError, match="unknown filter keys"):
+        Filter.from_dict({"colour": "red"})
