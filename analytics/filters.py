@@ -32,8 +32,8 @@ class Filter:
     #: time window [start, end): which cases count depends on `time_mode`
     start: datetime | None = None
     end: datetime | None = None
-    #: intersecting: some activity of the case lies in the window; started / completed: the
-    #: case's first start / last end lies in it; contained: the whole case lies in it
+    #: intersecting: the case (first start to last end) overlaps the window; started /
+    #: completed: its first start / last end lies in it; contained: the whole case lies in it
     time_mode: TimeMode = "intersecting"
     #: case attribute key = value (compared as text); several pairs: all must hold
     where: tuple[tuple[str, str], ...] = ()
