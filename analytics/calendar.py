@@ -61,6 +61,7 @@ class Calendar:
             "working_hours": [{"start": _hhmm(s), "end": _hhmm(e)} for s, e in self.slots],
             "working_day_s": self.day_seconds,
             "holidays": len(self.holidays),
+            "holiday_years": _years(self.holidays),
             "workdays": len(self.workdays),
         }
 
@@ -165,6 +166,11 @@ def _dates(values: Any, source: str) -> list[date]:
         return [v if isinstance(v, date) else date.fromisoformat(str(v)) for v in values]
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{source}: holidays/workdays must be ISO dates (YYYY-MM-DD)") from exc
+
+
+def _years(days: frozenset[date]) -> list[int] | None:
+    """[first, last] year the holiday list covers (outside it only weekdays count)."""
+    return [min(days).year, max(days).year] if days else None
 
 
 def _hhmm(seconds: int) -> str:

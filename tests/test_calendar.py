@@ -56,6 +56,8 @@ def test_weekend_lunch_and_night_in_shanghai(store: EventStore) -> None:
 def test_default_china_calendar_holidays_and_make_up_days(store: EventStore) -> None:
     cal = default_calendar()
     assert cal.timezone == "Asia/Shanghai"
+    assert cal.describe()["holiday_years"][0] == 2004
+    assert cal.describe()["holiday_years"][1] >= 2026
     got = _working(store, cal, {
         # Sat 2024-09-28 10:00 -> Sun 2024-09-29 10:00: Sunday 29 Sep is a make-up working day
         "makeup": ("2024-09-28T10:00+08:00", "2024-09-29T10:00+08:00"),
