@@ -1,21 +1,80 @@
 """The base relations every analysis starts from, written once.
 
-`instances_sql` is the ordered activity-instance relation of one log. Order inside a case is
-defined once, here: start time when known (else end time), then end time, then the position
-in the source (`event_index`), so ties in timestamps keep the source order (see README).
+`instances_sql` is the ordered activity-instance relation of one log, narrowed by a `Filter`:
+every analysis gets its (filtered) instances through this one place. Its parameters come from
+`instances_params(log, flt)`, in the same order.
+
+Order inside a case is defined once, here: start time when known (else end time), then end
+time, then the position in the source (`event_index`), so ties in timestamps keep the source
+order (see README).
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from analytics.filters import Filter
 
 #: ORDER BY clause that sequences the instances of one case; use it everywhere.
 CASE_ORDER = "order_ts, ts, event_index"
 
 
-def instances_sql() -> str:
-    """Activity instances of log `?` (one parameter: the log name)."""
-    return "SELECT * FROM activity_instances WHERE log = ?"
+def instances_sql(flt: Filter | None = None) -> str:
+    """Activity instances of one log, narrowed by `flt`; parameters: instances_params()."""
+    if flt is None or flt.is_empty():
+        return "SELECT * FROM activity_instances WHERE log = ?"
+    cases, _ = flt.case_ids_sql("")
+    return f"SELECT * FROM activity_instances WHERE log = ? AND case_id IN ({cases})"
+
+
+def instances_params(log: str, flt: Filter | None = None) -> list[Any]:
+    """The parameters of instances_sql(flt) for `log`, in order."""
+    if flt is None or flt.is_empty():
+        return [log]
+    _, params = flt.case_ids_sql(log)
+    return [log, *params]
+
+
+def cases_sql(flt: Filter | None = None) -> str:
+    """Case ids (including cases without events) of one log kept by `flt`;
+    parameters: instances_params()."""
+    if flt is None or flt.is_empty():
+        return "SELECT case_id FROM cases WHERE log = ?"
+    cases, _ = flt.case_ids_sql("")
+    return f"SELECT case_id FROM cases WHERE log = ? AND case_id IN ({cases})"
 
 
 def seconds(expr: str) -> str:
     """SQL for a TIMESTAMPTZ difference or instant as seconds with microseconds kept."""
     return f"(epoch_us({expr}) / 1e6)"
+
+
+def case_order(direction: str = "ASC") -> str:
+    """CASE_ORDER with every key in `direction` (DESC finds the last instance of a case)."""
+    return ", ".join(f"{c.strip()} {direction}" for c in CASE_ORDER.split(","))
+
+
+def plain(value: Any) -> Any:
+    """numpy / pandas scalars -> Python; NaN and NA -> None (JSON null, never NaN)."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def iso_date(value: Any) -> str:
+    """A DATE from a query (date, datetime or pandas Timestamp) as YYYY-MM-DD."""
+    to_date = getattr(value, "date", None)
+    return str((to_date() if callable(to_date) else value).isoformat())
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """A small result DataFrame as JSON-ready dicts (str keys, plain values, null not NaN)."""
+    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from analytics.base import CASE_ORDER, instances_sql, seconds
+from analytics.base import case_order, cases_sql, instances_params, instances_sql, seconds
 from analytics.engine import Engine, engine_for
+from analytics.filters import Filter
 from analytics.variants import case_sequences_sql
 from proclens.store import EventStore
 
 
-def log_stats(store: EventStore | Engine, log: str) -> dict[str, Any]:
+def log_stats(store: EventStore | Engine, log: str, flt: Filter | None = None) -> dict[str, Any]:
     """Cases, events, activities, variants, start/end activities, span and case durations.
 
     Cases without events (empty traces) count as cases and as one (empty) variant; their
@@ -19,13 +20,14 @@ def log_stats(store: EventStore | Engine, log: str) -> dict[str, Any]:
     engine = engine_for(store)
     row = engine.rows(
         f"""
-        WITH inst AS ({instances_sql()}),
-        seqs AS ({case_sequences_sql()}),
+        WITH inst AS ({instances_sql(flt)}),
+        seqs AS ({case_sequences_sql(flt)}),
+        kept AS ({cases_sql(flt)}),
         per_case AS (
             SELECT case_id, {seconds("max(ts)")} - {seconds("min(order_ts)")} AS duration_s
             FROM inst GROUP BY case_id)
         SELECT
-            (SELECT count(*) FROM cases WHERE log = ?) AS cases,
+            (SELECT count(*) FROM kept) AS cases,
             (SELECT count(*) FROM inst) AS events,
             (SELECT count(DISTINCT activity) FROM inst) AS activities,
             (SELECT count(DISTINCT variant) FROM seqs) AS variants,
@@ -36,7 +38,7 @@ def log_stats(store: EventStore | Engine, log: str) -> dict[str, Any]:
             quantile_cont(duration_s, 0.9), max(duration_s)
         FROM per_case
         """,
-        [log, log, log],
+        [*instances_params(log, flt)] * 3,
     )[0]
     cases, events, activities, variants, first, last, with_events = row[:7]
     empty_cases = int(cases) - int(with_events)
@@ -46,8 +48,8 @@ def log_stats(store: EventStore | Engine, log: str) -> dict[str, Any]:
         "events": int(events),
         "activities": int(activities),
         "variants": int(variants) + (1 if empty_cases else 0),
-        "start_activities": _boundary_activities(engine, log, "ASC"),
-        "end_activities": _boundary_activities(engine, log, "DESC"),
+        "start_activities": _boundary_activities(engine, log, flt, "ASC"),
+        "end_activities": _boundary_activities(engine, log, flt, "DESC"),
         "first_event": first.isoformat() if first else None,
         "last_event": last.isoformat() if last else None,
         "cases_without_events": empty_cases,
@@ -57,17 +59,19 @@ def log_stats(store: EventStore | Engine, log: str) -> dict[str, Any]:
     }
 
 
-def _boundary_activities(engine: Engine, log: str, direction: str) -> dict[str, int]:
+def _boundary_activities(
+    engine: Engine, log: str, flt: Filter | None, direction: str
+) -> dict[str, int]:
     """First (ASC) or last (DESC) activity of each case -> number of cases."""
-    order = ", ".join(f"{c.strip()} {direction}" for c in CASE_ORDER.split(","))
+    order = case_order(direction)
     rows = engine.rows(
         f"""
         SELECT activity, count(*) AS n FROM (
             SELECT activity, row_number() OVER (PARTITION BY case_id ORDER BY {order}) AS pos
-            FROM ({instances_sql()}))
+            FROM ({instances_sql(flt)}))
         WHERE pos = 1 GROUP BY activity ORDER BY n DESC, activity
         """,
-        [log],
+        instances_params(log, flt),
     )
     return {str(a): int(n) for a, n in rows}
 

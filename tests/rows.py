@@ -48,6 +48,7 @@ class RowSource:
                 "ts": [ts(r["ts"]) for r in chunk],
                 "start_ts": [ts(r["start_ts"]) if r.get("start_ts") else None for r in chunk],
                 "resource": [r.get("resource") for r in chunk],
+                "department": [r.get("department") for r in chunk],
                 "lifecycle": [r.get("lifecycle") for r in chunk],
                 "event_key": [r.get("event_key") for r in chunk],
                 "event_index": list(range(start, start + len(chunk))),

@@ -1,0 +1,186 @@
+"""Bottlenecks: where the time goes, rework, ping-pong, workload and handovers, in SQL.
+
+The waiting time an activity *adds* is the gap before it in each case: start(B) - end(A) of
+the instance before it (with completion timestamps only: completion(A) -> completion(B), i.e.
+the time to reach B). Overlaps (negative gaps) add nothing. Shares are of the total cycle
+time, the sum of all case durations of the (filtered) log.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from analytics.base import CASE_ORDER, instances_params, instances_sql, iso_date, records, seconds
+from analytics.engine import Engine, engine_for
+from analytics.filters import Filter
+from analytics.maps import edges_sql, pairs_sql
+from proclens.store import EventStore
+
+Period = Literal["week", "month"]
+OrgColumn = Literal["resource", "department"]
+
+
+def _frame_records(engine: Engine, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    return records(engine.frame(sql, params))
+
+
+def total_cycle_time_s(engine: Engine, log: str, flt: Filter | None) -> float:
+    row = engine.rows(
+        f"SELECT sum(d) FROM (SELECT {seconds('max(ts)')} - {seconds('min(order_ts)')} AS d "
+        f"FROM ({instances_sql(flt)}) i GROUP BY case_id) c",
+        instances_params(log, flt),
+    )[0]
+    return float(row[0] or 0.0)
+
+
+def activity_waiting_sql(flt: Filter | None = None) -> str:
+    """Per activity: how much waiting it adds (the gap before it), over all cases."""
+    gap = f"({seconds('next_order_ts')} - {seconds('ts')})"
+    return f"""
+        SELECT next_activity AS activity, count(*) AS occurrences,
+               count(DISTINCT case_id) AS cases,
+               sum(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END) AS total_wait_s,
+               avg(CASE WHEN {gap} >= 0 THEN {gap} END) AS mean_wait_s,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN {gap} >= 0 THEN {gap} END)
+                 AS median_wait_s
+        FROM ({pairs_sql(flt)}) p WHERE next_activity IS NOT NULL
+        GROUP BY next_activity ORDER BY total_wait_s DESC, activity
+    """
+
+
+def rework_sql(flt: Filter | None = None) -> str:
+    """Repeated activities: per activity, repeats, cases with a repeat and the time the loops
+    took (end of the previous occurrence of the activity to the end of the repeat)."""
+    return f"""
+        WITH inst AS ({instances_sql(flt)}),
+        marked AS (
+            SELECT case_id, activity, ts,
+                   lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER}) AS prev_ts
+            FROM inst)
+        SELECT activity, count(*) AS repeats, count(DISTINCT case_id) AS cases,
+               sum({seconds("ts")} - {seconds("prev_ts")}) AS total_loop_s,
+               avg({seconds("ts")} - {seconds("prev_ts")}) AS mean_loop_s
+        FROM marked WHERE prev_ts IS NOT NULL
+        GROUP BY activity ORDER BY total_loop_s DESC, activity
+    """
+
+
+def loop_backs_sql(flt: Filter | None = None) -> str:
+    """Edges A -> B where B already happened earlier in the case (a loop back), with the time
+    the loop took (end of B's previous occurrence to end of this B)."""
+    w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
+    return f"""
+        WITH inst AS ({instances_sql(flt)}),
+        marked AS (
+            SELECT case_id, activity, ts,
+                   lag(activity) OVER ({w}) AS prev_activity,
+                   lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER})
+                     AS prev_same_ts
+            FROM inst)
+        SELECT prev_activity AS source, activity AS target, count(*) AS count,
+               count(DISTINCT case_id) AS cases,
+               sum({seconds("ts")} - {seconds("prev_same_ts")}) AS total_loop_s
+        FROM marked WHERE prev_same_ts IS NOT NULL AND prev_activity IS NOT NULL
+        GROUP BY prev_activity, activity ORDER BY total_loop_s DESC, source, target
+    """
+
+
+def ping_pong_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> str:
+    """A -> B -> A between resources (or departments) in consecutive instances of a case that
+    name one; per unordered pair: occurrences, cases, time from the first A to the second A."""
+    w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
+    return f"""
+        WITH inst AS (SELECT * FROM ({instances_sql(flt)}) i WHERE {column} IS NOT NULL),
+        seq AS (
+            SELECT case_id, {column} AS who, ts,
+                   lead({column}, 1) OVER ({w}) AS who1,
+                   lead({column}, 2) OVER ({w}) AS who2,
+                   lead(ts, 2) OVER ({w}) AS ts2
+            FROM inst)
+        SELECT least(who, who1) AS party_a, greatest(who, who1) AS party_b,
+               count(*) AS occurrences, count(DISTINCT case_id) AS cases,
+               sum({seconds("ts2")} - {seconds("ts")}) AS total_s
+        FROM seq WHERE who2 = who AND who1 <> who
+        GROUP BY 1, 2 ORDER BY occurrences DESC, party_a, party_b
+    """
+
+
+def handovers_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> str:
+    """Handover network: work passing from one resource (department) to another between
+    consecutive instances of a case; count, cases and the gap statistics."""
+    gap = f"({seconds('next_order_ts')} - {seconds('ts')})"
+    nxt = f"next_{column}"
+    return f"""
+        SELECT {column} AS source, {nxt} AS target, count(*) AS count,
+               count(DISTINCT case_id) AS cases,
+               avg(CASE WHEN {gap} >= 0 THEN {gap} END) AS mean_s,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN {gap} >= 0 THEN {gap} END)
+                 AS median_s,
+               sum(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END) AS total_s
+        FROM ({pairs_sql(flt)}) p
+        WHERE {column} IS NOT NULL AND {nxt} IS NOT NULL AND {column} <> {nxt}
+        GROUP BY 1, 2 ORDER BY count DESC, source, target
+    """
+
+
+def workload_sql(flt: Filter | None = None, period: Period = "month") -> str:
+    """Instances (and busy seconds where start times exist) per resource per period."""
+    return f"""
+        SELECT CAST(date_trunc('{period}', ts) AS DATE) AS period, resource,
+               count(*) AS events, count(DISTINCT case_id) AS cases,
+               sum(CASE WHEN start_ts IS NOT NULL THEN {seconds("ts")} - {seconds("start_ts")}
+                   END) AS service_s
+        FROM ({instances_sql(flt)}) i WHERE resource IS NOT NULL
+        GROUP BY 1, 2 ORDER BY 1, events DESC, resource
+    """
+
+
+def bottlenecks(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    *,
+    top: int = 20,
+    period: Period = "month",
+) -> dict[str, Any]:
+    """Every bottleneck figure of the (filtered) log, each list ranked and cut to `top`."""
+    engine = engine_for(store)
+    params = instances_params(log, flt)
+    total = total_cycle_time_s(engine, log, flt)
+
+    def ranked(sql: str, key: str | None = None) -> list[dict[str, Any]]:
+        rows = _frame_records(engine, sql, params)
+        if key is not None:
+            for r in rows:
+                r["share_of_cycle_time"] = (r[key] or 0.0) / total if total else None
+        return rows[:top]
+
+    edges = sorted(
+        _frame_records(engine, edges_sql(flt), params),
+        key=lambda e: (-(e["total_s"] or 0.0), e["source"], e["target"]),
+    )
+    for e in edges:
+        e["share_of_cycle_time"] = (e["total_s"] or 0.0) / total if total else None
+    return {
+        "log": log,
+        "filter": (flt or Filter()).describe(),
+        "total_cycle_time_s": total,
+        "activities_by_waiting": ranked(activity_waiting_sql(flt), "total_wait_s"),
+        "transitions_by_waiting": edges[:top],
+        "rework": ranked(rework_sql(flt), "total_loop_s"),
+        "loop_backs": ranked(loop_backs_sql(flt), "total_loop_s"),
+        "ping_pong_resources": ranked(ping_pong_sql(flt, "resource")),
+        "ping_pong_departments": ranked(ping_pong_sql(flt, "department")),
+        "handovers_resources": ranked(handovers_sql(flt, "resource"), "total_s"),
+        "handovers_departments": ranked(handovers_sql(flt, "department"), "total_s"),
+        "workload": _workload(engine, flt, params, period),
+    }
+
+
+def _workload(
+    engine: Engine, flt: Filter | None, params: list[Any], period: Period
+) -> list[dict[str, Any]]:
+    rows = _frame_records(engine, workload_sql(flt, period), params)
+    for r in rows:
+        r["period"] = iso_date(r["period"])
+    return rows

@@ -1,0 +1,170 @@
+"""Process map: directly-follows graph with frequencies and times, in SQL written once.
+
+Edge time semantics (one formula, two meanings):
+    gap = start(B) - end(A), where start(B) is B's start time if known, else B's end time.
+* Completion timestamps only: an edge time is completion(A) -> completion(B); it contains
+  B's own processing time (it is not waiting time). This is what pm4py's performance DFG shows.
+* With start times: the edge time is the waiting time start(B) - end(A). When B starts before
+  A ends (parallel work) the gap is negative: that pair is an *overlap*, counted in
+  `overlaps` / `overlap_mean_s` and left out of the waiting statistics, never averaged in.
+Statistics are over the non-overlapping pairs: mean, median and p90 (linear interpolation),
+min, max, total, stdev (sample, n-1; null when there is one observation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from analytics.base import CASE_ORDER, instances_params, instances_sql, records, seconds
+from analytics.calendar import Calendar, with_working_seconds
+from analytics.engine import Engine, engine_for
+from analytics.filters import Filter
+from proclens.store import EventStore
+
+
+def _inst(flt: Filter | None, keep: tuple[str, ...] | None) -> str:
+    """The instances relation, projected on the activities in `keep` when given (the removed
+    activities' events are dropped from every case, so their neighbours become adjacent)."""
+    if keep is None:
+        return instances_sql(flt)
+    marks = ", ".join("?" for _ in keep) or "NULL"
+    return f"SELECT * FROM ({instances_sql(flt)}) all_inst WHERE activity IN ({marks})"
+
+
+def map_params(log: str, flt: Filter | None, keep: tuple[str, ...] | None = None) -> list[Any]:
+    """Parameters of pairs_sql / edges_sql / nodes_sql / boundaries_sql."""
+    return [*instances_params(log, flt), *(keep or ())]
+
+
+def _stats(x: str, prefix: str = "") -> str:
+    """Portable aggregate list for the seconds expression `x`."""
+    return (
+        f"avg({x}) AS {prefix}mean_s, "
+        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {x}) AS {prefix}median_s, "
+        f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {x}) AS {prefix}p90_s, "
+        f"min({x}) AS {prefix}min_s, max({x}) AS {prefix}max_s, sum({x}) AS {prefix}total_s, "
+        f"stddev_samp({x}) AS {prefix}stdev_s"
+    )
+
+
+STAT_KEYS = ("mean_s", "median_s", "p90_s", "min_s", "max_s", "total_s", "stdev_s")
+
+
+def pairs_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
+    """One row per instance with its successor in the case (next_* null for the last one).
+    Parameters: instances_params(log, flt)."""
+    w = f"OVER (PARTITION BY case_id ORDER BY {CASE_ORDER})"
+    return f"""
+        SELECT case_id, activity, ts, start_ts, order_ts, resource, department,
+               row_number() {w} AS pos,
+               lead(activity) {w} AS next_activity,
+               lead(order_ts) {w} AS next_order_ts,
+               lead(resource) {w} AS next_resource,
+               lead(department) {w} AS next_department
+        FROM ({_inst(flt, keep)}) inst
+    """
+
+
+def edges_sql(
+    flt: Filter | None = None, keep: tuple[str, ...] | None = None, cal: Calendar | None = None
+) -> str:
+    """Directly-follows edges with counts and gap statistics (see module docstring); with a
+    calendar also `working_*` statistics of the same gaps in working seconds."""
+    gap = f"({seconds('next_order_ts')} - {seconds('ts')})"
+    ok = f"CASE WHEN {gap} >= 0 THEN {gap} END"
+    over = f"CASE WHEN {gap} < 0 THEN -{gap} END"
+    pairs = pairs_sql(flt, keep)
+    working = ""
+    if cal is not None:
+        pairs = with_working_seconds(pairs, {"working_gap_s": ("ts", "next_order_ts")}, cal)
+        working = ", " + _stats(f"CASE WHEN {gap} >= 0 THEN working_gap_s END", "working_")
+    return f"""
+        SELECT activity AS source, next_activity AS target, count(*) AS count,
+               count(DISTINCT case_id) AS cases, {_stats(ok)},
+               count({over}) AS overlaps, avg({over}) AS overlap_mean_s{working}
+        FROM ({pairs}) p
+        WHERE next_activity IS NOT NULL
+        GROUP BY activity, next_activity
+        ORDER BY count DESC, source, target
+    """
+
+
+def nodes_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
+    """Activities with events, cases, and service time (end - start) where start is known."""
+    service = f"CASE WHEN start_ts IS NOT NULL THEN {seconds('ts')} - {seconds('start_ts')} END"
+    return f"""
+        SELECT activity, count(*) AS events, count(DISTINCT case_id) AS cases,
+               count(start_ts) AS with_start, {_stats(service, "service_")}
+        FROM ({_inst(flt, keep)}) inst
+        GROUP BY activity
+        ORDER BY events DESC, activity
+    """
+
+
+def boundaries_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
+    """First and last activity of every case: rows (kind 'start'|'end', activity, cases)."""
+    w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
+    return f"""
+        WITH inst AS ({_inst(flt, keep)}),
+        marked AS (
+            SELECT activity, row_number() OVER ({w}) AS pos,
+                   lead(activity) OVER ({w}) AS next_activity
+            FROM inst)
+        SELECT 'start' AS kind, activity, count(*) AS cases FROM marked WHERE pos = 1
+        GROUP BY activity
+        UNION ALL
+        SELECT 'end' AS kind, activity, count(*) AS cases FROM marked WHERE next_activity IS NULL
+        GROUP BY activity
+        ORDER BY kind, cases DESC, activity
+    """
+
+
+@dataclass
+class ProcessMap:
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    start_activities: dict[str, int]
+    end_activities: dict[str, int]
+    #: "completion_to_completion" (no start times) or "waiting" (start(B) - end(A))
+    edge_time: str
+    simplified: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def process_map(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    keep: tuple[str, ...] | None = None,
+    cal: Calendar | None = None,
+) -> ProcessMap:
+    """The directly-follows map of the (filtered) log, projected on `keep` activities when
+    given; edge times also in working time when a calendar is given. See the module docstring
+    for edge times."""
+    engine = engine_for(store)
+    params = map_params(log, flt, keep)
+    nodes = _records(engine, nodes_sql(flt, keep), params)
+    has_start = any(n["with_start"] for n in nodes)
+    for n in nodes:
+        if not n["with_start"]:
+            for key in STAT_KEYS:
+                n["service_" + key] = None
+    edges = _records(engine, edges_sql(flt, keep, cal), params)
+    starts: dict[str, int] = {}
+    ends: dict[str, int] = {}
+    for kind, activity, cases in engine.rows(boundaries_sql(flt, keep), params):
+        (starts if kind == "start" else ends)[str(activity)] = int(cases)
+    return ProcessMap(
+        nodes=nodes,
+        edges=edges,
+        start_activities=starts,
+        end_activities=ends,
+        edge_time="waiting" if has_start else "completion_to_completion",
+    )
+
+
+def _records(engine: Engine, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    return records(engine.frame(sql, params))
