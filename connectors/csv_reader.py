@@ -70,15 +70,17 @@ class CsvReader:
                     break
                 except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
                     raise SourceError(f"{self.path}: cannot read the file: {exc}") from exc
-                positions, last = _positions(last, batch.num_rows, [b[0] for b in bad])
-                rejected, taken = _bad_rows(bad, taken, last)
-                yield RawChunk(
-                    columns={c: batch.column(i).to_pylist() for i, c in enumerate(self.columns)},
-                    positions=positions,
-                    rejected=rejected,
-                    progress=_tell(raw_fh),
-                    raw=_raw_text(batch, self.separator),
-                )
+                for start in range(0, max(batch.num_rows, 1), self.batch_size):
+                    part = batch.slice(start, self.batch_size)
+                    positions, last = _positions(last, part.num_rows, [b[0] for b in bad])
+                    rejected, taken = _bad_rows(bad, taken, last)
+                    yield RawChunk(
+                        columns={c: part.column(i).to_pylist() for i, c in enumerate(self.columns)},
+                        positions=positions,
+                        rejected=rejected,
+                        progress=_tell(raw_fh),
+                        raw=_raw_text(part, self.separator),
+                    )
             rejected, taken = _bad_rows(bad, taken, None)
             if rejected:
                 yield RawChunk(columns={c: [] for c in self.columns}, positions=[],

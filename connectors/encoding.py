@@ -141,21 +141,29 @@ def _looks_chinese(path: Path) -> bool:
     """Most two-byte sequences fall in the GB2312 core (both bytes >= 0xA1), as Chinese does.
 
     Western text read as GBK pairs an accented letter with a following ASCII letter, whose
-    second byte is below 0xA1; that tells the two apart on real exports.
+    second byte is below 0xA1; that tells the two apart on real exports. The file is scanned
+    until enough non-ASCII text was seen, however late it starts.
     """
-    with open_binary(path) as fh:
-        sample = _read(fh, CHUNK)
     core = pairs = 0
-    i = 0
-    while i < len(sample) - 1:
-        b = sample[i]
-        if b < 0x80:
-            i += 1
-            continue
-        pairs += 1
-        if b >= 0xA1 and sample[i + 1] >= 0xA1:
-            core += 1
-        i += 2
+    carry = b""
+    with open_binary(path) as fh:
+        while pairs < 4000:
+            chunk = _read(fh, CHUNK)
+            if not chunk:
+                break
+            data = carry + chunk
+            i, carry = 0, b""
+            while i < len(data):
+                b = data[i]
+                if b < 0x80:
+                    i += 1
+                    continue
+                if i + 1 >= len(data):
+                    carry = data[i:]
+                    break
+                pairs += 1
+                core += b >= 0xA1 and data[i + 1] >= 0xA1
+                i += 2
     return pairs > 0 and core / pairs >= 0.8
 
 
