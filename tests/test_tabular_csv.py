@@ -246,8 +246,9 @@ def test_suggest_mapping_knows_common_and_chinese_oa_names() -> None:
         "case": "流程编号", "activity": "节点名称", "timestamp": "操作时间",
         "resource": "操作人", "department": "部门",
     }  # fmt: skip
-    assert suggest_mapping(["Case ID", "Activity", "Start Timestamp", "Complete Timestamp",
-                            "Resource", "lifecycle:transition"]) == {  # fmt: skip
+    english = ["Case ID", "Activity", "Start Timestamp", "Complete Timestamp", "Resource",
+               "lifecycle:transition"]  # fmt: skip
+    assert suggest_mapping(english) == {
         "case": "Case ID", "activity": "Activity", "timestamp": "Complete Timestamp",
         "start_timestamp": "Start Timestamp", "resource": "Resource",
         "lifecycle": "lifecycle:transition",
