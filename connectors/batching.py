@@ -10,26 +10,31 @@ stays text); `case:`-prefixed and --case-attr columns become case attributes.
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from connectors.base import Batch, Mapping, RejectedRow, cases_table, events_table, to_json
-from connectors.timestamps import TimestampParser
+from connectors.timestamps import TimestampParser, text_array
 from proclens.columns import CASE_PREFIX
 
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?")
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
+Column: TypeAlias = list[Any] | pa.Array
 
 
 @dataclass
 class RawChunk:
     """Rows of a source, column-wise, with their positions (row or line numbers, 1-based)."""
 
-    columns: dict[str, list[Any]]
+    columns: dict[str, Column]  # Python values, or Arrow string arrays from text files
     positions: list[int]
     rejected: list[RejectedRow] = field(default_factory=list)  # rows the reader could not split
     progress: int | None = None
@@ -59,47 +64,46 @@ class BatchBuilder:
 
     def build(self, chunk: RawChunk) -> Batch:
         m, cols, n = self.mapping, chunk.columns, len(chunk.positions)
-        cases = [id_text(v) for v in _column(cols, m.case, n)]
-        activities = [id_text(v) for v in _column(cols, m.activity, n)]
-        ts, ts_reasons = self.end.parse(_column(cols, m.timestamp, n))
-        reasons: list[str | None] = list(ts_reasons)
+        cases = id_array(_column(cols, m.case, n))
+        activities = id_array(_column(cols, m.activity, n))
+        ts, reasons = self.end.parse(_column(cols, m.timestamp, n))
         start = None
         if self.start is not None and m.start_timestamp:
             start, start_reasons = self.start.parse(_column(cols, m.start_timestamp, n))
             _add_start_reasons(reasons, start_reasons, start, ts)
-        for i in range(n):
-            if activities[i] is None:
-                reasons[i] = f"empty activity in column '{m.activity}'"
-            if cases[i] is None:
-                reasons[i] = f"empty case id in column '{m.case}'"
-        keep = [i for i in range(n) if reasons[i] is None]
+        for i in _nulls(activities):
+            reasons[i] = f"empty activity in column '{m.activity}'"
+        for i in _nulls(cases):
+            reasons[i] = f"empty case id in column '{m.case}'"
+        keep = [i for i, why in enumerate(reasons) if why is None]
         rejected = list(chunk.rejected) + [
-            RejectedRow(f"{self.unit} {chunk.positions[i]}", self._raw(chunk, i), str(reasons[i]))
-            for i in range(n)
-            if reasons[i] is not None
+            RejectedRow(f"{self.unit} {chunk.positions[i]}", self._raw(chunk, i), why)
+            for i, why in enumerate(reasons)
+            if why is not None
         ]
         batch = Batch(rejected=rejected, rows_read=n + len(chunk.rejected), progress=chunk.progress)
         if keep:
-            batch.events = self._events(chunk, keep, cases, activities, ts, start)
-            batch.cases = self._cases(cols, keep, cases)
+            take = pa.array(keep, type=pa.int64())
+            batch.events = self._events(chunk, take, cases, activities, ts, start)
+            batch.cases = self._cases(cols, keep, cases.take(take).to_pylist())
         return batch
 
     def _events(
         self,
         chunk: RawChunk,
-        keep: list[int],
-        cases: list[str | None],
-        activities: list[str | None],
+        take: pa.Array,
+        cases: pa.Array,
+        activities: pa.Array,
         ts: pa.Array,
         start: pa.Array | None,
     ) -> pa.Table:
         m, cols, n = self.mapping, chunk.columns, len(chunk.positions)
-        take = pa.array(keep, type=pa.int64())
+        positions = np.asarray(chunk.positions, dtype=np.int64)[take.to_numpy()]
         data: dict[str, Any] = {
-            "case_id": [cases[i] for i in keep],
-            "activity": [activities[i] for i in keep],
+            "case_id": cases.take(take),
+            "activity": activities.take(take),
             "ts": ts.take(take),
-            "event_index": [chunk.positions[i] - 1 for i in keep],
+            "event_index": pa.array(positions - 1, type=pa.int64()),
         }
         if start is not None:
             data["start_ts"] = start.take(take)
@@ -107,45 +111,50 @@ class BatchBuilder:
                              ("lifecycle", "lifecycle"), ("instance", "instance_id")):  # fmt: skip
             column = getattr(m, role)
             if column:
-                values = _column(cols, column, n)
-                data[target] = [id_text(values[i]) for i in keep]
+                data[target] = id_array(_column(cols, column, n)).take(take)
         names = list(m.attributes or ())
         if self.other_columns:
             names += [c for c in cols if c not in self.used and c not in names]
-        data["attributes"] = self._attributes(cols, keep, names)
+        present = {name: cols[name] for name in names if name in cols}
+        if self.text_values and all(isinstance(v, pa.Array) for v in present.values()):
+            data["attributes"] = text_attributes(
+                {k: v.take(take) for k, v in present.items() if isinstance(v, pa.Array)},
+                len(take),
+            )
+        else:
+            data["attributes"] = self._attributes(present, take.to_pylist())
         return events_table(data)
 
-    def _attributes(
-        self, cols: dict[str, list[Any]], keep: list[int], names: Sequence[str]
-    ) -> list[str | None]:
-        present = [(name, cols[name]) for name in names if name in cols]
+    def _attributes(self, present: dict[str, Column], keep: list[int]) -> list[str | None]:
+        columns = [(name, _at(values, keep)) for name, values in present.items()]
         out: list[str | None] = []
-        for i in keep:
+        for k in range(len(keep)):
             attrs = {}
-            for name, values in present:
-                value = self._value(values[i])
+            for name, values in columns:
+                value = self._value(values[k])
                 if value is not None:
                     attrs[name] = value
             out.append(to_json(attrs) if attrs else None)
         return out
 
-    def _cases(
-        self, cols: dict[str, list[Any]], keep: list[int], cases: list[str | None]
-    ) -> pa.Table:
+    def _cases(self, cols: dict[str, Column], keep: list[int], cases: list[Any]) -> pa.Table:
         names = [c for c in self.mapping.case_attributes if c in cols]
-        first: dict[str, dict[str, Any] | None] = {}
-        for i in keep:
-            case = cases[i]
-            if case is None or case in first:
-                continue
+        first: dict[str, int] = {}
+        for k, case in enumerate(cases):
+            if case not in first:
+                first[case] = keep[k]
+        rows = list(first.values())
+        columns = [(name, _at(cols[name], rows)) for name in names]
+        attributes: list[dict[str, Any] | None] = []
+        for k in range(len(rows)):
             attrs = {}
-            for name in names:
-                value = self._value(cols[name][i])
+            for name, values in columns:
+                value = self._value(values[k])
                 if value is not None:
                     key = name[len(CASE_PREFIX) :] if name.startswith(CASE_PREFIX) else name
                     attrs[key] = value
-            first[case] = attrs or None
-        return cases_table(list(first), list(first.values()))
+            attributes.append(attrs or None)
+        return cases_table(list(first), attributes)
 
     def _value(self, value: Any) -> Any:
         if value is None:
@@ -163,7 +172,7 @@ class BatchBuilder:
     def _raw(self, chunk: RawChunk, i: int) -> str:
         if chunk.raw is not None:
             return chunk.raw(i)
-        return to_json({k: v[i] for k, v in chunk.columns.items()})
+        return to_json({k: _at(v, [i])[0] for k, v in chunk.columns.items()})
 
     def formats(self) -> dict[str, str]:
         found = {"timestamp": self.end.describe()}
@@ -187,7 +196,57 @@ def id_text(value: Any) -> str | None:
     return str(value)
 
 
-def _column(cols: dict[str, list[Any]], name: str, n: int) -> list[Any]:
+def id_array(values: Column) -> pa.Array:
+    """Ids or labels as a string array; empty or blank is null, `NA` stays `NA`."""
+    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
+        return text_array(values)
+    return pa.array([id_text(v) for v in values], type=pa.string())
+
+
+def text_attributes(columns: dict[str, pa.Array], length: int) -> pa.Array:
+    """JSON object text per row from text columns, built column-wise (empty values left out).
+
+    A value that is a plain JSON number (`12`, `-3.5`, `1e3`; not `007`) is written as a
+    number, anything else as a JSON string.
+    """
+    if not columns:
+        return pa.nulls(length, pa.string())
+    # each fragment is `"key":value,` or "" (pyarrow's null_handling="skip" drops all-null rows)
+    fragments = [pc.fill_null(_fragment(name, values), "") for name, values in columns.items()]
+    joined = pc.utf8_rtrim(pc.binary_join_element_wise(*fragments, ""), characters=",")
+    wrapped = pc.binary_join_element_wise("{", joined, "}", "")
+    return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), wrapped)
+
+
+def _fragment(name: str, values: pa.Array) -> pa.Array:
+    key = json.dumps(name, ensure_ascii=False) + ":"
+    text = text_array(values)
+    number = pc.fill_null(pc.match_substring_regex(text, f"^{_NUMBER.pattern}$"), False)
+    escaped = text
+    for old, new in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        escaped = pc.replace_substring(escaped, old, new)
+    quoted = pc.binary_join_element_wise('"', escaped, '"', "")
+    control = pc.fill_null(pc.match_substring_regex(text, _CONTROL), False)
+    if pc.any(control).as_py():
+        raw, out = text.to_pylist(), quoted.to_pylist()
+        for i in np.flatnonzero(control.to_numpy(zero_copy_only=False)).tolist():
+            out[i] = json.dumps(raw[i], ensure_ascii=False)
+        quoted = pa.array(out, type=pa.string())
+    value = pc.if_else(number, text, quoted)
+    return pc.binary_join_element_wise(key, value, ",", "")
+
+
+def _nulls(values: pa.Array) -> list[int]:
+    return list(np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False)).tolist())
+
+
+def _at(values: Column, rows: list[int]) -> list[Any]:
+    if isinstance(values, pa.Array):
+        return values.take(pa.array(rows, type=pa.int64())).to_pylist()  # type: ignore[no-any-return]
+    return [values[i] for i in rows]
+
+
+def _column(cols: dict[str, Column], name: str, n: int) -> Column:
     values = cols.get(name)
     return values if values is not None else [None] * n
 
@@ -195,13 +254,11 @@ def _column(cols: dict[str, list[Any]], name: str, n: int) -> list[Any]:
 def _add_start_reasons(
     reasons: list[str | None], start_reasons: list[str | None], start: pa.Array, end: pa.Array
 ) -> None:
-    starts, ends = start.to_pylist(), end.to_pylist()
     for i, why in enumerate(start_reasons):
-        if reasons[i] is not None:
-            continue
-        if why is not None and not why.startswith("empty"):
+        if reasons[i] is None and why is not None and not why.startswith("empty"):
             reasons[i] = why
-        elif starts[i] is not None and ends[i] is not None and starts[i] > ends[i]:
-            reasons[i] = (
-                f"start timestamp {starts[i].isoformat()} is after end {ends[i].isoformat()}"
-            )
+    after = pc.fill_null(pc.greater(start, end), False).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(after).tolist():
+        if reasons[i] is None:
+            s, e = start[i].as_py(), end[i].as_py()
+            reasons[i] = f"start timestamp {s.isoformat()} is after end {e.isoformat()}"

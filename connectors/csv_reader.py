@@ -75,7 +75,7 @@ class CsvReader:
                     positions, last = _positions(last, part.num_rows, [b[0] for b in bad])
                     rejected, taken = _bad_rows(bad, taken, last)
                     yield RawChunk(
-                        columns={c: part.column(i).to_pylist() for i, c in enumerate(self.columns)},
+                        columns={c: part.column(i) for i, c in enumerate(self.columns)},
                         positions=positions,
                         rejected=rejected,
                         progress=_tell(raw_fh),

@@ -17,8 +17,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+import pyarrow as pa
+
 from connectors.base import Batch, Mapping
-from connectors.batching import BatchBuilder, RawChunk
+from connectors.batching import BatchBuilder, Column, RawChunk
 from connectors.csv_reader import CsvReader
 from connectors.readers import ExcelReader, JsonlReader, ParquetReader
 from connectors.registry import FileOptions
@@ -121,10 +123,9 @@ def preview_file(path: Path, options: FileOptions | None = None, rows: int = 20)
     chunk = next(iter(reader.chunks()), None)
     sample = []
     if chunk is not None:
-        sample = [
-            {c: values[i] for c, values in chunk.columns.items()}
-            for i in range(min(rows, len(chunk.positions)))
-        ]
+        count = min(rows, len(chunk.positions))
+        columns = {c: _values(v)[:count] for c, v in chunk.columns.items()}
+        sample = [{c: values[i] for c, values in columns.items()} for i in range(count)]
     mapping, problem = None, None
     try:
         mapping = build_mapping(reader.columns, options, str(path)).to_json()
@@ -138,3 +139,7 @@ def preview_file(path: Path, options: FileOptions | None = None, rows: int = 20)
         mapping=mapping,
         problem=problem,
     )
+
+
+def _values(column: Column) -> list[Any]:
+    return column.to_pylist() if isinstance(column, pa.Array) else list(column)

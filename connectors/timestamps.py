@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from connectors.base import UTC_TS
 from proclens.errors import MappingError
@@ -43,36 +44,40 @@ class TimestampParser:
         self.dayfirst = dayfirst
         self.tz = _check_tz(tz)
 
-    def parse(self, values: Sequence[Any]) -> tuple[pa.Array, list[str | None]]:
+    def parse(self, values: Sequence[Any] | pa.Array) -> tuple[pa.Array, list[str | None]]:
         """UTC timestamps and, per value, None or the reason it could not be read."""
-        texts = [_as_text(v) for v in values]
-        series = pd.Series(texts, dtype=object)
-        offset = np.array([t is not None and bool(_OFFSET.search(t)) for t in texts], dtype=bool)
-        result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us, UTC]")
-        if offset.any():
-            result[offset] = self._to_datetime(series[offset], utc=True)
-        naive = ~offset & series.notna().to_numpy()
+        texts = text_array(values)
+        n = len(texts)
+        present = pc.fill_null(pc.is_valid(texts), False).to_numpy(zero_copy_only=False)
+        offset = pc.fill_null(pc.match_substring_regex(texts, _OFFSET.pattern), False)
+        offset_np = offset.to_numpy(zero_copy_only=False) & present
+        series = pd.Series(texts.to_pylist() if n < 64 else texts.to_pandas(), dtype=object)
+        result = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]")
+        if offset_np.any():
+            result[offset_np] = self._to_datetime(series[offset_np], utc=True).to_numpy()
+        naive = present & ~offset_np
         if naive.any():
             local = pd.DatetimeIndex(self._to_datetime(series[naive], utc=False))
             result[naive] = _localize(local, self.tz)
-        missing = result.isna().to_numpy()
-        reasons: list[str | None] = []
-        for i, text in enumerate(texts):
-            if text is None:
-                reasons.append(f"empty timestamp in column '{self.column}'")
-            else:
-                reasons.append(self._reason(text) if missing[i] else None)
+        failed = np.flatnonzero(result.isna().to_numpy())
+        reasons: list[str | None] = [None] * n
+        for i in failed.tolist():
+            text = str(series.iat[i])
+            reasons[i] = (
+                self._reason(text) if present[i] else f"empty timestamp in column '{self.column}'"
+            )
         array = pa.array(result.astype("datetime64[us, UTC]"), type=UTC_TS, from_pandas=True)
         return array, reasons
 
     def _to_datetime(self, values: pd.Series, *, utc: bool) -> pd.Series:
         fmt = self.fmt or self.inferred
         if fmt is None:
-            non_iso = next((v for v in values if not _ISO.match(v)), None)
-            if non_iso is None:
+            iso = pc.match_substring_regex(pa.array(values, type=pa.string()), _ISO.pattern)
+            first_bad = np.flatnonzero(~iso.to_numpy(zero_copy_only=False))
+            if not len(first_bad):
                 fmt = "ISO8601"
             else:
-                self.inferred = _guess(non_iso, self.dayfirst)
+                self.inferred = _guess(str(values.iat[int(first_bad[0])]), self.dayfirst)
                 fmt = self.inferred or "ISO8601"
         if fmt != "ISO8601" and self.inferred and not self.fmt:
             iso = values.map(lambda v: bool(_ISO.match(v)))
@@ -107,6 +112,16 @@ def _localize(local: pd.DatetimeIndex, tz: str) -> pd.DatetimeIndex:
     first = np.ones(len(local), dtype=bool)  # ambiguous -> first occurrence (DST)
     aware = local.tz_localize(tz, ambiguous=first, nonexistent="shift_forward")
     return aware.tz_convert("UTC")
+
+
+def text_array(values: Sequence[Any] | pa.Array) -> pa.Array:
+    """Values as a string array; empty and blank strings become null."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
+        blank = pc.or_(pc.equal(values, ""), pc.utf8_is_space(values))
+        return pc.if_else(pc.fill_null(blank, False), pa.scalar(None, pa.string()), values)
+    return pa.array([_as_text(v) for v in values], type=pa.string())
 
 
 def _as_text(value: Any) -> str | None:

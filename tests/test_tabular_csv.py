@@ -281,3 +281,25 @@ def test_preview_shows_columns_suggestion_rows_and_problem(tmp_path: Path) -> No
     assert bad.mapping is None
     assert bad.problem is not None
     assert "--case COLUMN" in bad.problem
+
+
+def test_text_attributes_are_valid_typed_json_also_for_empty_rows() -> None:
+    import pyarrow as pa
+
+    from connectors.batching import text_attributes
+
+    got = text_attributes(
+        {
+            "a": pa.array(["1", "", "x,", 'q"\n\x01\\', None]),
+            "b b": pa.array(["", " ", "007", "1e3", "-0.5"]),
+        },
+        5,
+    ).to_pylist()
+    assert got[1] is None  # all empty: no attributes (pyarrow's skip-join would drop the row)
+    assert [json.loads(x) if x else None for x in got] == [
+        {"a": 1},
+        None,
+        {"a": "x,", "b b": "007"},
+        {"a": 'q"\n\x01\\', "b b": 1000.0},
+        {"b b": -0.5},
+    ]
