@@ -303,3 +303,18 @@ def test_text_attributes_are_valid_typed_json_also_for_empty_rows() -> None:
         {"a": 'q"\n\x01\\', "b b": 1000.0},
         {"b b": -0.5},
     ]
+
+
+def test_gzipped_csv_and_forced_separator(store: EventStore, tmp_path: Path) -> None:
+    import gzip
+
+    from tests.test_tabular_cases import C15
+
+    path = tmp_path / "log.csv.gz"
+    path.write_bytes(gzip.compress((C15 / "input.csv").read_bytes()))
+    report = ingest(store, path, log="gz")
+    assert (report.loaded, report.details["encoding"]) == (11, "gb18030")
+    semi = write(tmp_path, "Case ID;Activity;Timestamp,with comma\nc1;a;2024-01-01\n")
+    report = ingest(store, semi, log="semi", separator=";", timestamp="Timestamp,with comma")
+    assert report.loaded == 1
+    assert report.details["separator"] == "semicolon"
