@@ -79,11 +79,16 @@ def resolve_encoding(path: Path, forced: str | None) -> EncodingInfo:
 def detect_encoding(path: Path) -> EncodingInfo:
     """BOM, then strict UTF-8, then GB18030 when the bytes look Chinese, else Western."""
     with open_binary(path) as fh:
-        head = _read(fh, 4)
+        head = _read(fh, CHUNK, path)
     if head.startswith(UTF8_BOM):
         return EncodingInfo("utf-8-sig", "bom")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return EncodingInfo("utf-16", "bom")
+    if b"\x00" in head:
+        raise SourceError(
+            f"{path}: binary data, not a text file (NUL bytes); is it compressed, an Excel "
+            "workbook or another format? Give the file its real ending (.csv.gz, .xlsx, ...)"
+        )
     if first_decode_error(path, "utf-8") is None:
         return EncodingInfo("utf-8", "detected")
     if first_decode_error(path, "gb18030") is None and _looks_chinese(path):
@@ -123,7 +128,7 @@ def first_decode_error(path: Path, encoding: str) -> tuple[int, int] | None:
     offset = 0
     with open_binary(path) as fh:
         while True:
-            chunk = _read(fh, CHUNK)
+            chunk = _read(fh, CHUNK, path)
             pending = len(decoder.getstate()[0])
             try:
                 decoder.decode(chunk, final=not chunk)
@@ -148,7 +153,7 @@ def _looks_chinese(path: Path) -> bool:
     carry = b""
     with open_binary(path) as fh:
         while pairs < 4000:
-            chunk = _read(fh, CHUNK)
+            chunk = _read(fh, CHUNK, path)
             if not chunk:
                 break
             data = carry + chunk
@@ -178,8 +183,8 @@ def _codec_name(name: str) -> str:
         raise SourceError(f"unknown encoding '{name}'; use one of {known}") from exc
 
 
-def _read(fh: BinaryIO, size: int) -> bytes:
+def _read(fh: BinaryIO, size: int, path: Path) -> bytes:
     try:
         return fh.read(size)
     except (OSError, EOFError) as exc:
-        raise SourceError(f"cannot read the file: {exc}; is it truncated or not a file?") from exc
+        raise SourceError(f"{path}: cannot read the file: {exc}; is it truncated?") from exc

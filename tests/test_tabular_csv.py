@@ -318,3 +318,19 @@ def test_gzipped_csv_and_forced_separator(store: EventStore, tmp_path: Path) -> 
     report = ingest(store, semi, log="semi", separator=";", timestamp="Timestamp,with comma")
     assert report.loaded == 1
     assert report.details["separator"] == "semicolon"
+
+
+def test_empty_truncated_and_binary_files_are_one_line_errors(tmp_path: Path) -> None:
+    import gzip
+
+    empty = write(tmp_path, "", "empty.csv")
+    with pytest.raises(SourceError, match="the file is empty"):
+        open_file(empty, FileOptions())
+    truncated = tmp_path / "cut.csv.gz"
+    truncated.write_bytes(gzip.compress((HEADER + "c1,a,2024-01-01,r\n" * 200).encode())[:60])
+    with pytest.raises(SourceError, match=r"cut\.csv\.gz: cannot read the file: .*truncated"):
+        open_file(truncated, FileOptions())
+    binary = tmp_path / "packed.csv"
+    binary.write_bytes(gzip.compress(HEADER.encode()) + b"\x00" * 10)
+    with pytest.raises(SourceError, match="binary data, not a text file"):
+        open_file(binary, FileOptions())
