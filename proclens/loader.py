@@ -123,7 +123,7 @@ def load_in_transaction(
     offset = _index_offset(con, log) if mode in ("append", "merge") else 0
     if mode == "merge":
         _drop_unchanged(con, log, report)
-    _reject_duplicates(con, log, mode, report)
+    _reject_duplicates(con, log, mode, report, getattr(source, "position_unit", "row"))
     if mode == "merge":
         _merge_existing(con, log, report)
     report.near_duplicate_groups = _near_duplicate_groups(con)
@@ -290,7 +290,7 @@ def _same_row(a: str, b: str) -> str:
 
 
 def _reject_duplicates(
-    con: duckdb.DuckDBPyConnection, log: str, mode: Mode, report: LoadReport
+    con: duckdb.DuckDBPyConnection, log: str, mode: Mode, report: LoadReport, unit: str = "row"
 ) -> None:
     """Exact duplicates (equal in every mapped column) are set aside; the first one stays."""
     partition = ", ".join(_MAPPED)
@@ -306,16 +306,16 @@ def _reject_duplicates(
             " AND s.event_index NOT IN (SELECT event_index FROM dup)",
             [log],
         )
-    unit = "row"
     con.execute(
         "INSERT INTO staging_rejected SELECT"
-        f" '{unit} ' || (s.event_index + 1),"
+        " ? || ' ' || (s.event_index + 1),"
         " to_json(struct_pack(case_id := s.case_id, activity := s.activity, ts := s.ts,"
         "   resource := s.resource, lifecycle := s.lifecycle,"
         "   attributes := s.attributes))::VARCHAR,"
         " CASE WHEN d.first_index IS NULL THEN 'exact duplicate of an event already in the log'"
-        "      ELSE 'exact duplicate of row ' || (d.first_index + 1) END"
-        " FROM staging_events s JOIN dup d USING (event_index) ORDER BY s.event_index"
+        "      ELSE 'exact duplicate of ' || ? || ' ' || (d.first_index + 1) END"
+        " FROM staging_events s JOIN dup d USING (event_index) ORDER BY s.event_index",
+        [unit, unit],
     )
     report.duplicates = _count(con, "SELECT count(*) FROM dup")
     con.execute("DELETE FROM staging_events WHERE event_index IN (SELECT event_index FROM dup)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -76,10 +77,23 @@ def command(
                 strict=strict,
                 progress=advance,
             )
+        if report.status == "ok":
+            add_tie_diagnostics(store, report)
     if as_json:
         emit_json(report.to_json())
     else:
         click.echo(describe(report))
+
+
+def add_tie_diagnostics(store: EventStore, report: LoadReport) -> None:
+    """Put the log's tie diagnostics into the report and the load run's stored details."""
+    from analytics.ties import tie_diagnostics
+
+    report.details["ties"] = tie_diagnostics(store, report.log)
+    store.con.execute(
+        "UPDATE load_runs SET details = ?::JSON WHERE run_id = ?",
+        [json.dumps(report.details, ensure_ascii=False, default=str), report.run_id],
+    )
 
 
 def describe(report: LoadReport) -> str:
@@ -89,6 +103,15 @@ def describe(report: LoadReport) -> str:
         f"{report.log}: read {report.read:,} rows, loaded {report.loaded:,}, "
         f"rejected {report.rejected:,}; {report.cases:,} cases, {report.events:,} events"
     )
+    note = report.details.get("encoding_note")
+    if note:
+        text += f"\n  encoding {report.details.get('encoding')}: {note}"
+    ties = report.details.get("ties") or {}
+    if ties.get("tied_groups"):
+        text += (
+            f"\n  {ties['tied_groups']:,} groups of events in {ties['cases_with_ties']:,} cases "
+            "share their timestamp; their order is the order in the file"
+        )
     if report.rejected:
         text += f"\n  rejected rows are kept: proclens rejected --log {report.log}"
     if report.paired_starts:
