@@ -49,6 +49,15 @@ def seconds(expr: str) -> str:
     return f"(epoch_us({expr}) / 1e6)"
 
 
+def seconds_between(start: str, end: str) -> str:
+    """SQL for `end - start` in seconds, exact to the microsecond.
+
+    Subtracts whole microseconds first: the difference of two epoch values in seconds loses
+    the sub-second part (1.4 s became 1.4000000953674316 s).
+    """
+    return f"((epoch_us({end}) - epoch_us({start})) / 1e6)"
+
+
 def case_order(direction: str = "ASC") -> str:
     """CASE_ORDER with every key in `direction` (DESC finds the last instance of a case)."""
     return ", ".join(f"{c.strip()} {direction}" for c in CASE_ORDER.split(","))

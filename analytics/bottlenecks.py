@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, iso_date, records, seconds
+from analytics.base import (
+    CASE_ORDER,
+    instances_params,
+    instances_sql,
+    iso_date,
+    records,
+    seconds_between,
+)
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from analytics.maps import edges_sql, pairs_sql
@@ -26,7 +33,7 @@ def _frame_records(engine: Engine, sql: str, params: list[Any]) -> list[dict[str
 
 def total_cycle_time_s(engine: Engine, log: str, flt: Filter | None) -> float:
     row = engine.rows(
-        f"SELECT sum(d) FROM (SELECT {seconds('max(ts)')} - {seconds('min(order_ts)')} AS d "
+        f"SELECT sum(d) FROM (SELECT {seconds_between('min(order_ts)', 'max(ts)')} AS d "
         f"FROM ({instances_sql(flt)}) i GROUP BY case_id) c",
         instances_params(log, flt),
     )[0]
@@ -35,7 +42,7 @@ def total_cycle_time_s(engine: Engine, log: str, flt: Filter | None) -> float:
 
 def activity_waiting_sql(flt: Filter | None = None) -> str:
     """Per activity: how much waiting it adds (the gap before it), over all cases."""
-    gap = f"({seconds('next_order_ts')} - {seconds('ts')})"
+    gap = f"({seconds_between('ts', 'next_order_ts')})"
     return f"""
         SELECT next_activity AS activity, count(*) AS occurrences,
                count(DISTINCT case_id) AS cases,
@@ -58,8 +65,8 @@ def rework_sql(flt: Filter | None = None) -> str:
                    lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER}) AS prev_ts
             FROM inst)
         SELECT activity, count(*) AS repeats, count(DISTINCT case_id) AS cases,
-               sum({seconds("ts")} - {seconds("prev_ts")}) AS total_loop_s,
-               avg({seconds("ts")} - {seconds("prev_ts")}) AS mean_loop_s
+               sum({seconds_between("prev_ts", "ts")}) AS total_loop_s,
+               avg({seconds_between("prev_ts", "ts")}) AS mean_loop_s
         FROM marked WHERE prev_ts IS NOT NULL
         GROUP BY activity ORDER BY total_loop_s DESC, activity
     """
@@ -79,7 +86,7 @@ def loop_backs_sql(flt: Filter | None = None) -> str:
             FROM inst)
         SELECT prev_activity AS source, activity AS target, count(*) AS count,
                count(DISTINCT case_id) AS cases,
-               sum({seconds("ts")} - {seconds("prev_same_ts")}) AS total_loop_s
+               sum({seconds_between("prev_same_ts", "ts")}) AS total_loop_s
         FROM marked WHERE prev_same_ts IS NOT NULL AND prev_activity IS NOT NULL
         GROUP BY prev_activity, activity ORDER BY total_loop_s DESC, source, target
     """
@@ -99,7 +106,7 @@ def ping_pong_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> 
             FROM inst)
         SELECT least(who, who1) AS party_a, greatest(who, who1) AS party_b,
                count(*) AS occurrences, count(DISTINCT case_id) AS cases,
-               sum({seconds("ts2")} - {seconds("ts")}) AS total_s
+               sum({seconds_between("ts", "ts2")}) AS total_s
         FROM seq WHERE who2 = who AND who1 <> who
         GROUP BY 1, 2 ORDER BY occurrences DESC, party_a, party_b
     """
@@ -108,7 +115,7 @@ def ping_pong_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> 
 def handovers_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> str:
     """Handover network: work passing from one resource (department) to another between
     consecutive instances of a case; count, cases and the gap statistics."""
-    gap = f"({seconds('next_order_ts')} - {seconds('ts')})"
+    gap = f"({seconds_between('ts', 'next_order_ts')})"
     nxt = f"next_{column}"
     return f"""
         SELECT {column} AS source, {nxt} AS target, count(*) AS count,
@@ -128,7 +135,7 @@ def workload_sql(flt: Filter | None = None, period: Period = "month") -> str:
     return f"""
         SELECT CAST(date_trunc('{period}', ts) AS DATE) AS period, resource,
                count(*) AS events, count(DISTINCT case_id) AS cases,
-               sum(CASE WHEN start_ts IS NOT NULL THEN {seconds("ts")} - {seconds("start_ts")}
+               sum(CASE WHEN start_ts IS NOT NULL THEN {seconds_between("start_ts", "ts")}
                    END) AS service_s
         FROM ({instances_sql(flt)}) i WHERE resource IS NOT NULL
         GROUP BY 1, 2 ORDER BY 1, events DESC, resource

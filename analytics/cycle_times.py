@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, iso_date, records, seconds
+from analytics.base import (
+    CASE_ORDER,
+    instances_params,
+    instances_sql,
+    iso_date,
+    records,
+    seconds_between,
+)
 from analytics.calendar import Calendar, with_working_seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
@@ -39,7 +46,7 @@ def case_durations_sql(flt: Filter | None = None, cal: Calendar | None = None) -
     """One row per case with events: case_id, start, end, duration_s [, working_s]."""
     sql = (
         f'SELECT case_id, min(order_ts) AS start, max(ts) AS "end", '
-        f"{seconds('max(ts)')} - {seconds('min(order_ts)')} AS duration_s "
+        f"{seconds_between('min(order_ts)', 'max(ts)')} AS duration_s "
         f"FROM ({instances_sql(flt)}) inst GROUP BY case_id"
     )
     if cal is not None:
@@ -168,7 +175,7 @@ def throughput_between(
         f"{pick[occurrence[1]]}(CASE WHEN activity = ? THEN ts END) AS b_ts "
         f"FROM ({instances_sql(flt)}) inst GROUP BY case_id"
     )
-    measured = f"SELECT *, {seconds('b_ts')} - {seconds('a_ts')} AS duration_s FROM ({per_case}) p"
+    measured = f"SELECT *, {seconds_between('a_ts', 'b_ts')} AS duration_s FROM ({per_case}) p"
     if cal is not None:
         measured = with_working_seconds(measured, {"working_s": ("a_ts", "b_ts")}, cal)
     engine = engine_for(store)
@@ -211,13 +218,13 @@ def busy_idle_sql(flt: Filter | None = None) -> str:
                    sum(new_run) OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
             FROM marked),
         islands AS (
-            SELECT case_id, {seconds("max(ts)")} - {seconds("min(order_ts)")} AS busy_s
+            SELECT case_id, {seconds_between("min(order_ts)", "max(ts)")} AS busy_s
             FROM runs GROUP BY case_id, run)
         SELECT s.case_id, s.duration_s, s.service_s, i.busy_s,
                s.duration_s - i.busy_s AS idle_s, s.service_s - i.busy_s AS overlap_s,
                CASE WHEN s.duration_s > 0 THEN i.busy_s / s.duration_s END AS flow_efficiency
-        FROM (SELECT case_id, {seconds("max(ts)")} - {seconds("min(order_ts)")} AS duration_s,
-                     sum({seconds("ts")} - {seconds("order_ts")}) AS service_s
+        FROM (SELECT case_id, {seconds_between("min(order_ts)", "max(ts)")} AS duration_s,
+                     sum({seconds_between("order_ts", "ts")}) AS service_s
               FROM inst GROUP BY case_id) s
         JOIN (SELECT case_id, sum(busy_s) AS busy_s FROM islands GROUP BY case_id) i
           USING (case_id)

@@ -16,7 +16,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, records, seconds
+from analytics.base import (
+    CASE_ORDER,
+    instances_params,
+    instances_sql,
+    records,
+    seconds_between,
+)
 from analytics.calendar import Calendar, with_working_seconds
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
@@ -71,7 +77,7 @@ def edges_sql(
 ) -> str:
     """Directly-follows edges with counts and gap statistics (see module docstring); with a
     calendar also `working_*` statistics of the same gaps in working seconds."""
-    gap = f"({seconds('next_order_ts')} - {seconds('ts')})"
+    gap = f"({seconds_between('ts', 'next_order_ts')})"
     ok = f"CASE WHEN {gap} >= 0 THEN {gap} END"
     over = f"CASE WHEN {gap} < 0 THEN -{gap} END"
     pairs = pairs_sql(flt, keep)
@@ -92,7 +98,7 @@ def edges_sql(
 
 def nodes_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
     """Activities with events, cases, and service time (end - start) where start is known."""
-    service = f"CASE WHEN start_ts IS NOT NULL THEN {seconds('ts')} - {seconds('start_ts')} END"
+    service = f"CASE WHEN start_ts IS NOT NULL THEN {seconds_between('start_ts', 'ts')} END"
     return f"""
         SELECT activity, count(*) AS events, count(DISTINCT case_id) AS cases,
                count(start_ts) AS with_start, {_stats(service, "service_")}

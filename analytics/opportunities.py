@@ -23,7 +23,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from analytics.base import instances_params, instances_sql, seconds
+from analytics.base import instances_params, instances_sql, seconds_between
 from analytics.bottlenecks import activity_waiting_sql, rework_sql
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
@@ -53,7 +53,7 @@ class Opportunity:
 def log_span_years(engine: Engine, log: str, flt: Filter | None) -> tuple[float, int]:
     """(span of the log in years, or 1.0 for logs under 30 days; number of cases)."""
     row = engine.rows(
-        f"SELECT {seconds('max(ts)')} - {seconds('min(order_ts)')}, count(DISTINCT case_id) "
+        f"SELECT {seconds_between('min(order_ts)', 'max(ts)')}, count(DISTINCT case_id) "
         f"FROM ({instances_sql(flt)}) i",
         instances_params(log, flt),
     )[0]
@@ -63,7 +63,7 @@ def log_span_years(engine: Engine, log: str, flt: Filter | None) -> tuple[float,
 
 def waiting_excess_sql(flt: Filter | None = None) -> str:
     """Per edge: count, cases, median gap and the summed excess over the edge's p25 gap."""
-    gap = f"({seconds('next_order_ts')} - {seconds('ts')})"
+    gap = f"({seconds_between('ts', 'next_order_ts')})"
     return f"""
         WITH p AS (SELECT activity, next_activity, case_id, {gap} AS gap
                    FROM ({pairs_sql(flt)}) x WHERE next_activity IS NOT NULL AND {gap} >= 0),

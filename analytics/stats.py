@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from analytics.base import case_order, cases_sql, instances_params, instances_sql, seconds
+from analytics.base import (
+    case_order,
+    cases_sql,
+    instances_params,
+    instances_sql,
+    seconds_between,
+)
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from analytics.variants import case_sequences_sql
@@ -24,7 +30,7 @@ def log_stats(store: EventStore | Engine, log: str, flt: Filter | None = None) -
         seqs AS ({case_sequences_sql(flt)}),
         kept AS ({cases_sql(flt)}),
         per_case AS (
-            SELECT case_id, {seconds("max(ts)")} - {seconds("min(order_ts)")} AS duration_s
+            SELECT case_id, {seconds_between("min(order_ts)", "max(ts)")} AS duration_s
             FROM inst GROUP BY case_id)
         SELECT
             (SELECT count(*) FROM kept) AS cases,

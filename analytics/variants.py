@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from analytics.base import CASE_ORDER, cases_sql, instances_params, instances_sql, seconds
+from analytics.base import (
+    CASE_ORDER,
+    cases_sql,
+    instances_params,
+    instances_sql,
+    seconds_between,
+)
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from proclens.store import EventStore
@@ -16,7 +22,7 @@ def case_sequences_sql(flt: Filter | None = None) -> str:
     duration_s (last end - first start). Parameters: instances_params(log, flt)."""
     return (
         f"SELECT case_id, list(activity ORDER BY {CASE_ORDER}) AS variant, "
-        f"{seconds('max(ts)')} - {seconds('min(order_ts)')} AS duration_s "
+        f"{seconds_between('min(order_ts)', 'max(ts)')} AS duration_s "
         f"FROM ({instances_sql(flt)}) GROUP BY case_id"
     )
 
