@@ -76,6 +76,7 @@ class OcelLog:
     object_ids: list[str] = field(default_factory=list)
     object_type: list[str] = field(default_factory=list)
     object_attrs: list[str | None] = field(default_factory=list)
+    object_attr_times: list[str | None] = field(default_factory=list)
     changes: list[tuple[str, str, str, datetime]] = field(default_factory=list)
     e2o: list[tuple[str, str, str | None]] = field(default_factory=list)
     o2o: list[tuple[str, str, str | None]] = field(default_factory=list)
@@ -109,9 +110,13 @@ class OcelLog:
         for pos, (name, time, value) in enumerate(values):
             by_name.setdefault(name, []).append(_Timed(time, pos, value))
         initial: dict[str, Any] = {}
+        since: dict[str, datetime] = {}
         for name, timed in by_name.items():
             timed.sort(key=lambda t: (t.time is not None, t.time or datetime.min, t.position))
             initial[name] = timed[0].value
+            first_time = timed[0].time
+            if first_time is not None and first_time.year > 1970:
+                since[name] = first_time
             for later in timed[1:]:
                 if later.time is None:
                     continue  # a second untimed value says nothing new about history
@@ -119,6 +124,7 @@ class OcelLog:
         self.object_ids.append(object_id)
         self.object_type.append(object_type)
         self.object_attrs.append(to_json(initial) if initial else None)
+        self.object_attr_times.append(to_json(since) if since else None)
 
     def add_change(self, object_id: str, name: str, value: Any, time: datetime) -> None:
         self.changes.append((object_id, name, _json_value(value), time))
@@ -154,6 +160,7 @@ class OcelLog:
                     "object_id": pa.array(self.object_ids, s),
                     "object_type": pa.array(self.object_type, s),
                     "attributes": pa.array(self.object_attrs, s),
+                    "attribute_times": pa.array(self.object_attr_times, s),
                 }
             ),
             "ocel_object_changes": pa.table(

@@ -106,6 +106,7 @@ CREATE TABLE IF NOT EXISTS ocel_objects (
     object_id   VARCHAR NOT NULL,
     object_type VARCHAR NOT NULL,
     attributes  JSON,                     -- first value of each attribute
+    attribute_times JSON,                 -- attribute -> time of that first value, when given
     PRIMARY KEY (log, object_id)
 );
 -- Later values of object attributes (history = ocel_objects.attributes, then these by ts).
