@@ -37,10 +37,18 @@ def ocel_info(store: EventStore | Engine, log: str) -> dict[str, Any]:
     engine = engine_for(store)
     source, fmt = engine.rows("SELECT source, source_format FROM ocel_logs WHERE log = ?", [log])[0]
     by = " GROUP BY 1 ORDER BY 2 DESC, 1"
-    object_types = _counts(engine, f"SELECT object_type, count(*) FROM ocel_objects WHERE log = ?{by}", log)
-    event_types = _counts(engine, f"SELECT event_type, count(*) FROM ocel_events WHERE log = ?{by}", log)
-    e2o = _counts(engine, f"SELECT coalesce(qualifier, ''), count(*) FROM ocel_e2o WHERE log = ?{by}", log)
-    o2o = _counts(engine, f"SELECT coalesce(qualifier, ''), count(*) FROM ocel_o2o WHERE log = ?{by}", log)
+    object_types = _counts(
+        engine, f"SELECT object_type, count(*) FROM ocel_objects WHERE log = ?{by}", log
+    )
+    event_types = _counts(
+        engine, f"SELECT event_type, count(*) FROM ocel_events WHERE log = ?{by}", log
+    )
+    e2o = _counts(
+        engine, f"SELECT coalesce(qualifier, ''), count(*) FROM ocel_e2o WHERE log = ?{by}", log
+    )
+    o2o = _counts(
+        engine, f"SELECT coalesce(qualifier, ''), count(*) FROM ocel_o2o WHERE log = ?{by}", log
+    )
     changes = _counts(
         engine, f"SELECT attribute, count(*) FROM ocel_object_changes WHERE log = ?{by}", log
     )
@@ -87,9 +95,9 @@ def flattened_logs(engine: Engine, log: str) -> list[dict[str, Any]]:
     ]
 
 
-def attribute_history(store: EventStore | Engine, log: str, object_id: str, attribute: str) -> list[
-    tuple[Any, Any]
-]:
+def attribute_history(
+    store: EventStore | Engine, log: str, object_id: str, attribute: str
+) -> list[tuple[Any, Any]]:
     """(time or None for the initial value, value) of one object attribute, oldest first."""
     engine = engine_for(store)
     return [

@@ -92,7 +92,9 @@ def ocel_source(path: Path, options: FileOptions) -> OcelSource:
 
 
 def _open(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def _read_json(path: Path, tz: str) -> OcelLog:
@@ -130,7 +132,7 @@ def _describe_json(data: Any) -> str:
         return f"a JSON array of {len(data)} items (for event rows use JSON lines, .jsonl)"
     if isinstance(data, dict):
         keys = ", ".join(repr(k) for k in list(data)[:6])
-        return f"a JSON object with keys {keys} (OCEL 2.0 has objectTypes, eventTypes, objects, events)"
+        return f"a JSON object with keys {keys} (OCEL 2.0 has objectTypes, eventTypes, objects...)"
     return f"a single JSON {type(data).__name__}"
 
 

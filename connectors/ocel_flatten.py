@@ -67,9 +67,9 @@ class FlatSource:
         return None
 
 
-def flatten(tables: dict[str, pa.Table], object_types: list[str], location: str) -> dict[
-    str, FlatSource
-]:
+def flatten(
+    tables: dict[str, pa.Table], object_types: list[str], location: str
+) -> dict[str, FlatSource]:
     """object type -> its flattened log, for every type in `object_types`."""
     con = duckdb.connect(":memory:")
     try:

@@ -14,9 +14,9 @@ OCEL1_KEYS = frozenset({"ocel:events", "ocel:objects"})
 def is_ocel_json(data: Any) -> str | None:
     """'2.0', '1.0' or None for a parsed JSON document."""
     if isinstance(data, dict):
-        if OCEL2_KEYS <= data.keys():
+        if data.keys() >= OCEL2_KEYS:
             return "2.0"
-        if OCEL1_KEYS <= data.keys():
+        if data.keys() >= OCEL1_KEYS:
             return "1.0"
     return None
 
@@ -89,5 +89,6 @@ def _list(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
 def _text(item: dict[str, Any], key: str, where: str) -> str:
     value = item.get(key)
     if value is None or value == "":
-        raise SourceError(f"OCEL 2.0 JSON {where}: no '{key}'; every {where.split()[0]} needs one")
+        kind = where.split(maxsplit=1)[0]
+        raise SourceError(f"OCEL 2.0 JSON {where}: no '{key}'; every {kind} needs one")
     return str(value)

@@ -12,6 +12,7 @@ split pm4py makes (`ocel.objects` / `ocel.object_changes`) and the same for ever
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -50,7 +51,7 @@ def _parse_slow(raw: str, where: str) -> datetime:
             f"{where}: timestamp {raw!r} is not ISO 8601; fix the file "
             "(OCEL 2.0 times look like 2025-04-01T08:00:00Z)"
         ) from exc
-    if stamp is pd.NaT:
+    if pd.isna(stamp):
         raise SourceError(f"{where}: empty timestamp; every OCEL event needs a time")
     return stamp.to_pydatetime()
 
@@ -98,7 +99,10 @@ class OcelLog:
         self.event_attrs.append(to_json(attrs) if attrs else None)
 
     def add_object(
-        self, object_id: str, object_type: str, values: list[tuple[str, datetime | None, Any]]
+        self,
+        object_id: str,
+        object_type: str,
+        values: Sequence[tuple[str, datetime | None, Any]],
     ) -> None:
         """`values`: (attribute, time or None, value) in source order."""
         if object_id in self._seen_objects:
@@ -143,9 +147,9 @@ class OcelLog:
     def tables(self) -> dict[str, pa.Table]:
         """Arrow tables named and shaped like the store's ocel_* tables, minus `log`."""
         s = pa.string()
-        changes = list(zip(*self.changes, strict=True)) or [[], [], [], []]
-        e2o = list(zip(*self.e2o, strict=True)) or [[], [], []]
-        o2o = list(zip(*self.o2o, strict=True)) or [[], [], []]
+        changes: list[Any] = list(zip(*self.changes, strict=True)) or [[], [], [], []]
+        e2o: list[Any] = list(zip(*self.e2o, strict=True)) or [[], [], []]
+        o2o: list[Any] = list(zip(*self.o2o, strict=True)) or [[], [], []]
         return {
             "ocel_events": pa.table(
                 {
@@ -172,12 +176,17 @@ class OcelLog:
                 }
             ),
             "ocel_e2o": pa.table(
-                {n: pa.array(c, s) for n, c in zip(("event_id", "object_id", "qualifier"), e2o)}
+                {
+                    n: pa.array(c, s)
+                    for n, c in zip(("event_id", "object_id", "qualifier"), e2o, strict=True)
+                }
             ),
             "ocel_o2o": pa.table(
                 {
                     n: pa.array(c, s)
-                    for n, c in zip(("source_object", "target_object", "qualifier"), o2o)
+                    for n, c in zip(
+                        ("source_object", "target_object", "qualifier"), o2o, strict=True
+                    )
                 }
             ),
         }

@@ -146,11 +146,11 @@ def _read_objects(
     for oid, otype in con.execute("SELECT ocel_id, ocel_type FROM object ORDER BY rowid"):
         _type_table("object", str(otype), maps, tables)
         where = f"object {oid!r}"
-        values = [
+        timed = [
             (name, parse_time(t, tz, where) if t is not None else None, v)
             for name, t, v in history.get(str(oid), [])
         ]
-        log.add_object(str(oid), str(otype), values)
+        log.add_object(str(oid), str(otype), timed)
 
 
 def _changed_names(changed: str, attrs: list[str]) -> list[str]:

@@ -92,7 +92,8 @@ def test_object_attributes_and_status_history(loaded: EventStore) -> None:
     ).fetchall()
     assert paid == [("e6", 30.5), ("e8", 12.0)]
     channels = loaded.con.execute(
-        "SELECT attributes->>'channel' FROM ocel_events WHERE event_type = 'place order' ORDER BY ts"
+        "SELECT attributes->>'channel' FROM ocel_events"
+        " WHERE event_type = 'place order' ORDER BY ts"
     ).fetchall()
     assert channels == [("web",), ("phone",)]
 
