@@ -16,9 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from samples.oa_process import (
-    DEPARTMENTS, DEVIATIONS, DOC_TYPE_LABELS, DOC_TYPES, FAMILY_EN, FAMILY_ZH, GIVEN_EN,
-    GIVEN_ZH, LEAVE_TYPES, NOTIFY_REJECTION, PROCESSES, ROLES, Lang, Process, Stage,
-)  # fmt: skip
+    DEPARTMENTS,
+    DEVIATIONS,
+    DOC_TYPE_LABELS,
+    DOC_TYPES,
+    FAMILY_EN,
+    FAMILY_ZH,
+    GIVEN_EN,
+    GIVEN_ZH,
+    LEAVE_TYPES,
+    NOTIFY_REJECTION,
+    PROCESSES,
+    ROLES,
+    Lang,
+    Process,
+    Stage,
+)
 
 DAY = 86_400
 WORK_START, WORK_END = 9 * 3600, 18 * 3600

@@ -36,7 +36,7 @@ from proclens.options import emit_json, json_option
 )
 @json_option
 def command(out: Path, n_events: int, seed: int, lang: str, as_json: bool) -> None:
-    """Generate a synthetic OA approval log (leave, expense, document sign-off), streaming."""  # fmt: skip
+    """Generate a synthetic OA approval log (leave, expense, document sign-off)."""
     from samples.writers import write_log
 
     report = write_log(out, n_events, seed, "zh" if lang == "zh" else "en")
