@@ -13,15 +13,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from samples.oa_process import APPROVED, NOTIFY_REJECTION, PROCESSES, REJECTED, Label, Lang
-from samples.oa_process import Process
+from samples.oa_process import (
+    APPROVED,
+    NOTIFY_REJECTION,
+    PROCESSES,
+    REJECTED,
+    Label,
+    Lang,
+    Process,  # fmt: skip
+    Stage,
+)
 
 Y_BYPASS, Y_REVISE, Y_MAIN, Y_REJECT = 60, 150, 280, 420
 SIZES = {"task": (100, 80), "exclusiveGateway": (50, 50), "startEvent": (36, 36),
          "endEvent": (36, 36)}  # fmt: skip
 GAP = 50
-OUTCOME_LABELS = {"approved": Label("approved", "通过"), "returned": Label("returned", "退回"),
-                  "rejected": Label("rejected", "驳回"), "otherwise": Label("otherwise", "其他")}  # fmt: skip
+OUTCOME_LABELS = {
+    "approved": Label("approved", "通过"),
+    "returned": Label("returned", "退回"),
+    "rejected": Label("rejected", "驳回"),
+    "otherwise": Label("otherwise", "其他"),
+}
 MODELS_DIR = Path(__file__).resolve().parent.parent / "sample_logs" / "models"
 
 
@@ -75,47 +87,12 @@ class Diagram:
 
 def build(process: Process, lang: Lang) -> Diagram:
     d = Diagram(lang)
-    last = d.add("StartEvent", "startEvent", None)
-    submit = d.add("Task_submit", "task", process.submit.text(lang))
-    d.flow(last, submit)
-    last, reject_chain = submit, []
+    start = d.add("StartEvent", "startEvent", None)
+    last = d.add("Task_submit", "task", process.submit.text(lang))
+    d.flow(start, last)
+    reject_chain: list[Node] = []
     for stage in process.stages:
-        cond = None
-        if stage.condition is not None:
-            cond = d.add(f"Gateway_{stage.key}_condition", "exclusiveGateway", None)
-            d.flow(last, cond)
-            last = cond
-        loop = None
-        if stage.revise is not None:
-            loop = d.add(f"Gateway_{stage.key}_loop", "exclusiveGateway", None)
-            d.flow(last, loop, stage.condition if cond is not None else None)
-            last = loop
-        task = d.add(f"Task_{stage.key}", "task", stage.label.text(lang))
-        d.flow(last, task, stage.condition if cond is not None and loop is None else None)
-        split = d.add(f"Gateway_{stage.key}_decision", "exclusiveGateway", None)
-        d.flow(task, split)
-        if stage.revise is not None and loop is not None:
-            revise = d.place(f"Task_{stage.key}_revise", "task", stage.revise.text(lang),
-                             task.cx, Y_REVISE)  # fmt: skip
-            d.flow(split, revise, OUTCOME_LABELS["returned"],
-                   [(split.cx, split.cy - 25), (split.cx, Y_REVISE), (revise.cx + 50, Y_REVISE)])
-            d.flow(revise, loop, None,
-                   [(revise.cx - 50, Y_REVISE), (loop.cx, Y_REVISE), (loop.cx, loop.cy - 25)])
-        merge = d.place(f"Gateway_{stage.key}_rejected", "exclusiveGateway", None,
-                        split.cx, Y_REJECT)  # fmt: skip
-        d.flow(split, merge, OUTCOME_LABELS["rejected"],
-               [(split.cx, split.cy + 25), (split.cx, merge.cy - 25)])
-        if reject_chain:
-            d.flow(reject_chain[-1], merge)
-        reject_chain.append(merge)
-        last = split
-        if cond is not None:
-            join = d.add(f"Gateway_{stage.key}_join", "exclusiveGateway", None)
-            d.flow(split, join)
-            d.flow(cond, join, OUTCOME_LABELS["otherwise"],
-                   [(cond.cx, cond.cy - 25), (cond.cx, Y_BYPASS), (join.cx, Y_BYPASS),
-                    (join.cx, join.cy - 25)])  # fmt: skip
-            last = join
+        last = _draw_stage(d, stage, last, reject_chain)
     for task_def in process.finish:
         task = d.add(f"Task_{task_def.key}", "task", task_def.label.text(lang))
         d.flow(last, task)
@@ -129,6 +106,58 @@ def build(process: Process, lang: Lang) -> Diagram:
                        notify.cx + 50 + GAP + 18, Y_REJECT)  # fmt: skip
     d.flow(notify, rejected)
     return d
+
+
+def _draw_stage(d: Diagram, stage: Stage, last: Node, reject_chain: list[Node]) -> Node:
+    """Draw one approval stage after `last`; returns the node the next step follows."""
+    cond = None
+    if stage.condition is not None:
+        cond = d.add(f"Gateway_{stage.key}_condition", "exclusiveGateway", None)
+        d.flow(last, cond)
+        last = cond
+    loop = None
+    if stage.revise is not None:
+        loop = d.add(f"Gateway_{stage.key}_loop", "exclusiveGateway", None)
+        d.flow(last, loop, stage.condition if cond is not None else None)
+        last = loop
+    task = d.add(f"Task_{stage.key}", "task", stage.label.text(d.lang))
+    d.flow(last, task, stage.condition if cond is not None and loop is None else None)
+    split = d.add(f"Gateway_{stage.key}_decision", "exclusiveGateway", None)
+    d.flow(task, split)
+    if stage.revise is not None and loop is not None:
+        revise = d.place(f"Task_{stage.key}_revise", "task", stage.revise.text(d.lang),
+                         task.cx, Y_REVISE)  # fmt: skip
+        d.flow(
+            split,
+            revise,
+            OUTCOME_LABELS["returned"],
+            [(split.cx, split.cy - 25), (split.cx, Y_REVISE), (revise.cx + 50, Y_REVISE)],
+        )
+        d.flow(
+            revise,
+            loop,
+            None,
+            [(revise.cx - 50, Y_REVISE), (loop.cx, Y_REVISE), (loop.cx, loop.cy - 25)],
+        )
+    merge = d.place(f"Gateway_{stage.key}_rejected", "exclusiveGateway", None,
+                    split.cx, Y_REJECT)  # fmt: skip
+    d.flow(
+        split,
+        merge,
+        OUTCOME_LABELS["rejected"],
+        [(split.cx, split.cy + 25), (split.cx, merge.cy - 25)],
+    )
+    if reject_chain:
+        d.flow(reject_chain[-1], merge)
+    reject_chain.append(merge)
+    if cond is None:
+        return split
+    join = d.add(f"Gateway_{stage.key}_join", "exclusiveGateway", None)
+    d.flow(split, join)
+    d.flow(cond, join, OUTCOME_LABELS["otherwise"],
+           [(cond.cx, cond.cy - 25), (cond.cx, Y_BYPASS), (join.cx, Y_BYPASS),
+            (join.cx, join.cy - 25)])  # fmt: skip
+    return join
 
 
 NS = (

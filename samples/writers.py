@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import time
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 from xml.sax.saxutils import quoteattr
 
 from proclens.errors import SourceError
@@ -48,9 +49,31 @@ class Clock:
         return f"{date}T{h:02d}:{rest // 60:02d}:{rest % 60:02d}{OFFSET}"
 
 
-def _text_stream(path: Path, gz: bool) -> IO[str]:
+class TextSink(Protocol):
+    def write(self, text: str, /) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class _GzipText:
+    """UTF-8 text into gzip with no name and no time in the header: same seed, same bytes."""
+
+    def __init__(self, path: Path) -> None:
+        self.raw = path.open("wb")
+        packed = gzip.GzipFile(filename="", mode="wb", fileobj=self.raw, compresslevel=6, mtime=0)
+        self.text = io.TextIOWrapper(packed, encoding="utf-8", newline="")
+
+    def write(self, text: str, /) -> int:
+        return self.text.write(text)
+
+    def close(self) -> None:
+        self.text.close()
+        self.raw.close()
+
+
+def _text_stream(path: Path, gz: bool) -> TextSink:
     if gz:
-        return gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=6)
+        return _GzipText(path)
     return path.open("w", encoding="utf-8", newline="")
 
 
