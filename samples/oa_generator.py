@@ -249,6 +249,14 @@ def _skips(deviation: str | None, stage: Stage) -> bool:
     )
 
 
+def _cut(case: Case, keep: int, lang: Lang) -> None:
+    """Cut a case to its first `keep` events; its figures follow what is left."""
+    case.events = case.events[:keep]
+    case.rejected = case.events[-1][0] == NOTIFY_REJECTION.text(lang)
+    case.returns = sum(1 for *_, o in case.events if o == OUTCOMES[lang]["returned"])
+    case.deviation = None  # an unfinished case is not counted as deviating
+
+
 def generate_cases(n_events: int, seed: int, lang: Lang) -> Iterator[Case]:
     """Cases until exactly `n_events` events; the last case is cut at that point."""
     left = n_events
@@ -257,6 +265,6 @@ def generate_cases(n_events: int, seed: int, lang: Lang) -> Iterator[Case]:
             return
         case.planned = len(case.events)
         if len(case.events) > left:
-            case.events = case.events[:left]
+            _cut(case, left, lang)
         left -= len(case.events)
         yield case

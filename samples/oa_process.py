@@ -119,7 +119,9 @@ DOCUMENT = Process(
 PROCESSES: Final = (LEAVE, EXPENSE, DOCUMENT)
 
 #: Deviations from the design, made on purpose so that conformance checking finds something.
-#: key -> (process, probability, description)
+#: key -> (process, probability, description). Two break the control flow (token replay and
+#: alignments find them); skipped_hr_approval breaks a data rule (the model lets a short leave
+#: bypass HR approval, so only a check of `days` against the path finds it).
 DEVIATIONS: Final[dict[str, tuple[str, float, str]]] = {
     "skipped_manager_approval": (
         "expense_reimbursement", 0.03,
