@@ -28,6 +28,7 @@ FILES = [
     ("pm4py_ocel20_example.jsonocel", "read_ocel2_json"),
     ("pm4py_ocel20_example.xmlocel", "read_ocel2_xml"),
     ("pm4py_ocel20_example.sqlite", "read_ocel2_sqlite"),
+    ("pm4py_recruiting-red.jsonocel", "read_ocel"),  # OCEL 1.0
 ]
 
 
@@ -85,7 +86,14 @@ def _pm4py_variants(ocel: Any, object_type: str) -> Counter[tuple[str, ...]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["ocel2_order-management.xml.gz", "pm4py_ocel20_example.sqlite"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ocel2_order-management.xml.gz",
+        "pm4py_ocel20_example.sqlite",
+        "pm4py_recruiting-red.jsonocel",
+    ],
+)
 def test_flattened_variants_equal_pm4py(store: EventStore, name: str) -> None:
     reader = dict(FILES)[name]
     ocel = _pm4py_read(name, reader)
