@@ -138,6 +138,10 @@ class Simulator:
         self.lang: Lang = lang
         self.office = Office(lang)
         self.weights = [p.weight for p in PROCESSES]
+        self.deviations = {
+            p.key: [(k, prob) for k, (q, prob, _) in DEVIATIONS.items() if q == p.key]
+            for p in PROCESSES
+        }
         expected_cases = max(1.0, n_events / MEAN_EVENTS_PER_CASE)
         self.mean_gap_hours = SPAN_HOURS / expected_cases
         self.clock = START + WORK_START
@@ -155,14 +159,11 @@ class Simulator:
         dept = rng.randrange(len(self.office.departments))
         applicant = rng.choice(self.office.people[dept][1:])
         attrs = self._attributes(process, dept, applicant)
-        deviation = next(
-            (
-                k
-                for k, (p, prob, _) in DEVIATIONS.items()
-                if p == process.key and rng.random() < prob
-            ),
-            None,
-        )
+        deviation = None
+        for key, probability in self.deviations[process.key]:
+            if rng.random() < probability:
+                deviation = key
+                break
         case = Case(f"{process.key[:2].upper()}{self.number:08d}", attrs, [])
         t = self.clock
         case.events.append((process.submit.text(lang), t, applicant, attrs["department"], None))

@@ -213,3 +213,14 @@ def test_cli_writes_and_refuses_unknown_endings(
     assert not (tmp_path / "x.txt.partial").exists()
     with pytest.raises(SourceError):
         write_log(tmp_path / "y.csv", 0, 1, "en")
+
+
+def test_the_bundled_sample_is_what_its_readme_command_writes(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLE_LOGS
+
+    report = write_log(tmp_path / "oa_approval.xes.gz", 15_000, 2024, "en")
+    assert (report.cases, report.events) == (3575, 15_000)
+    bundled = SAMPLE_LOGS / "oa_approval.xes.gz"
+    assert (tmp_path / "oa_approval.xes.gz").read_bytes() == bundled.read_bytes()
+    assert bundled.stat().st_size < 2_000_000
+    assert "--events 15000 --seed 2024" in (SAMPLE_LOGS / "README.md").read_text(encoding="utf-8")
