@@ -143,3 +143,28 @@ def test_naive_times_take_the_tz_option(tmp_path: Path) -> None:
     source = ocel_source(path, FileOptions(tz="Europe/Berlin"))
     first = source.ocel.event_time[0]
     assert first.isoformat() == "2025-04-01T08:00:00+00:00"
+
+
+def test_relations_to_unknown_objects_are_kept_and_reported(tmp_path: Path) -> None:
+    data = json.loads(CASE_JSON.read_text(encoding="utf-8"))
+    data["events"][0]["relationships"].append({"objectId": "ghost", "qualifier": "item"})
+    path = tmp_path / "ghost.jsonocel"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    source = ocel_source(path, FileOptions())
+    assert source.details()["warnings"] == ["1 event-to-object relations name unknown ids"]
+    store = EventStore.in_memory()
+    from proclens.multiload import load_multi
+
+    report = load_multi(store, source, log="g")
+    assert report.rows["ocel_e2o"] == 18
+    assert {s.log: s.events for s in report.logs} == {"g/customer": 3, "g/order": 8, "g/item": 6}
+    store.close()
+
+
+def test_a_duplicate_event_id_is_a_clear_error(tmp_path: Path) -> None:
+    data = json.loads(CASE_JSON.read_text(encoding="utf-8"))
+    data["events"][1]["id"] = "e1"
+    path = tmp_path / "dup.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(SourceError, match="event id 'e1' occurs twice"):
+        ocel_source(path, FileOptions())
