@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import pyarrow as pa
 
@@ -69,6 +69,30 @@ class Source(Protocol):
     def total_size(self) -> int | None:
         """Total progress units (bytes) if known, for the progress bar."""
         ...
+
+
+@runtime_checkable
+class MultiLogSource(Protocol):
+    """A file that holds several logs at once plus rows for side tables of the store.
+
+    OCEL 2.0 is one: its events, objects and relations go to the `ocel_*` tables and one
+    flattened log per object type, named "<log>/<object type>", goes to events/cases.
+    `proclens.multiload.load_multi` writes all of it in one transaction with the ordinary
+    loader, so nothing about staging, duplicates or reports is written twice.
+    """
+
+    kind: str
+    location: str
+
+    def sub_logs(self, log: str) -> list[tuple[str, Source]]:
+        """(log name, source) of every log this file holds when it is loaded as `log`."""
+        ...
+
+    def side_tables(self) -> dict[str, pa.Table]:
+        """Store table name -> rows for it, without the `log` column (added by the loader)."""
+        ...
+
+    def details(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)

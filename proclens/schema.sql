@@ -86,6 +86,13 @@ CREATE TABLE IF NOT EXISTS rejected_rows (
 
 -- Object-centric logs (OCEL 2.0). A flattened view per object type is loaded as an ordinary
 -- log named "<log>/<object type>" into the tables above.
+CREATE TABLE IF NOT EXISTS ocel_logs (
+    log           VARCHAR PRIMARY KEY,    -- the OCEL's name; flattened logs are "<log>/<type>"
+    source        VARCHAR NOT NULL,
+    source_format VARCHAR NOT NULL,       -- ocel2-json, ocel2-xml, ocel2-sqlite, ocel1-json
+    loaded_at     TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+    types         JSON                    -- declared event/object types and attribute types
+);
 CREATE TABLE IF NOT EXISTS ocel_events (
     log        VARCHAR NOT NULL,
     event_id   VARCHAR NOT NULL,
@@ -98,9 +105,11 @@ CREATE TABLE IF NOT EXISTS ocel_objects (
     log         VARCHAR NOT NULL,
     object_id   VARCHAR NOT NULL,
     object_type VARCHAR NOT NULL,
-    attributes  JSON,                     -- initial values
+    attributes  JSON,                     -- first value of each attribute
+    attribute_times JSON,                 -- attribute -> time of that first value, when given
     PRIMARY KEY (log, object_id)
 );
+-- Later values of object attributes (history = ocel_objects.attributes, then these by ts).
 CREATE TABLE IF NOT EXISTS ocel_object_changes (
     log        VARCHAR NOT NULL,
     object_id  VARCHAR NOT NULL,

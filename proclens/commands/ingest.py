@@ -9,8 +9,10 @@ from typing import Any
 
 import click
 
+from connectors.base import MultiLogSource
 from connectors.registry import FileOptions, default_log_name, open_file
 from proclens.loader import LoadReport, Mode, file_fingerprint, load
+from proclens.multiload import MultiLoadReport, load_multi
 from proclens.options import db_option, emit_json, json_option
 from proclens.progress import progress_bar
 from proclens.settings import setting
@@ -65,6 +67,17 @@ def command(
     source = open_file(path, options)
     name = log or default_log_name(path)
     mode: Mode = "replace" if replace else "append" if append else "new"
+    if isinstance(source, MultiLogSource):
+        with EventStore.open(db) as store:
+            multi = load_multi(
+                store, source, log=name, mode=mode, fingerprint=file_fingerprint(path),
+                strict=strict,
+            )  # fmt: skip
+        if as_json:
+            emit_json(multi.to_json())
+        else:
+            click.echo(describe_multi(multi))
+        return
     with EventStore.open(db) as store:
         show = not as_json and sys.stderr.isatty()
         with progress_bar(f"loading {path.name}", enabled=show) as advance:
@@ -124,3 +137,23 @@ def describe(report: LoadReport) -> str:
             "and time but differ otherwise (kept)"
         )
     return text
+
+
+def describe_multi(report: MultiLoadReport) -> str:
+    if report.status == "unchanged":
+        return f"{report.log}: unchanged ({report.details.get('message', '')})"
+    rows = report.rows
+    lines = [
+        f"{report.log}: {rows.get('ocel_events', 0):,} events, {rows.get('ocel_objects', 0):,} "
+        f"objects, {rows.get('ocel_e2o', 0):,} event-object and {rows.get('ocel_o2o', 0):,} "
+        f"object-object relations, {rows.get('ocel_object_changes', 0):,} attribute changes"
+    ]
+    for sub in report.logs:
+        text = f"  {sub.log}: {sub.cases:,} cases, {sub.events:,} events"
+        if sub.convergence:
+            text += f" ({sub.convergence:,} events sit in more than one case: convergence)"
+        if sub.rejected:
+            text += f", {sub.rejected:,} rows rejected"
+        lines.append(text)
+    lines.extend(f"  warning: {w}" for w in report.details.get("warnings", []))
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Synthetic sample logs: the OA approval generator and its designed BPMN models."""
