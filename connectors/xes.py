@@ -100,18 +100,18 @@ class XesSource:
                 )
                 yield from _Parser(self, stream, counter).run()
         except etree.XMLSyntaxError as exc:
-            raise self._broken(f"is not well-formed XML ({_first(exc)})") from exc
+            raise SourceError(
+                f"{self.path} is not well-formed XML ({_first(exc)}); nothing was loaded: "
+                "fix the file at that line or export it again"
+            ) from exc
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise self._broken(f"is a truncated or corrupt gzip file ({_first(exc)})") from exc
+            raise SourceError(
+                f"{self.path} is a truncated or corrupt gzip file ({_first(exc)}); nothing was "
+                "loaded: download or export it again (check it with 'gzip -t')"
+            ) from exc
         except OSError as exc:
             raise SourceError(f"{self.path}: cannot be read ({_first(exc)})") from exc
         self.log_attributes = self._header.to_json()
-
-    def _broken(self, what: str) -> SourceError:
-        return SourceError(
-            f"{self.path} {what}; nothing was loaded: re-export or re-download the file "
-            "(a .xes.gz must be complete; check it with 'gzip -t')"
-        )
 
 
 def _first(exc: BaseException) -> str:
@@ -140,7 +140,7 @@ class _Parser:
     def run(self) -> Iterator[Batch]:
         ctx = etree.iterparse(
             self.stream, events=("end",), tag=("{*}event", "{*}trace"),
-            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True,
+            resolve_entities=False, load_dtd=False, no_network=True,
             remove_comments=True, remove_pis=True,
         )  # fmt: skip
         for _, elem in ctx:
@@ -162,6 +162,13 @@ class _Parser:
         yield self._flush()
 
     def _check_root(self, root: Any) -> None:
+        dtd = None if root is None else root.getroottree().docinfo.internalDTD
+        if dtd is not None and any(True for _ in dtd.iterentities()):
+            raise SourceError(
+                f"{self.src.path} declares XML entities in a DOCTYPE, which XES never needs and "
+                "ProcLens refuses to expand (XXE / entity-expansion protection); remove the "
+                "DOCTYPE and load the file again"
+            )
         if root is None or local_name(root.tag) != "log":
             tag = "nothing" if root is None else f"<{local_name(root.tag)}>"
             raise SourceError(
@@ -262,12 +269,13 @@ class _Parser:
 
     def _flush(self) -> Batch:
         cols, rejected = self.cols, self.rejected
+        read = len(cols["activity"]) + len(rejected)
         events = _events(cols, self.src.options.tz, rejected) if cols["activity"] else None
         batch = Batch(
             events=events,
             cases=cases_table(self.case_ids, self.case_attrs) if self.case_ids else None,
             rejected=rejected,
-            rows_read=len(cols["activity"]) + len(rejected),
+            rows_read=read,
             progress=self.counter.consumed,
         )
         self.cols = {c: [] for c in _COLUMNS}
