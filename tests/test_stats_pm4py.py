@@ -130,8 +130,9 @@ def figures(frame: pd.DataFrame, *, empty_cases: int) -> dict[str, Any]:
     frame = frame.sort_values(
         ["case:concept:name", "start_timestamp", "time:timestamp"], kind="stable"
     ).reset_index(drop=True)
-    timed = pm4py.insert_case_service_waiting_time(frame.copy(),
-                                                   start_timestamp_key="start_timestamp")  # fmt: skip
+    timed = pm4py.insert_case_service_waiting_time(
+        frame.copy(), start_timestamp_key="start_timestamp"
+    )
     sojourn = timed.groupby("case:concept:name")["@@sojourn_time"].first()
     durations = pd.Series(pm4py.get_all_case_durations(frame))
     if not (frame["start_timestamp"] == frame["time:timestamp"]).all():
