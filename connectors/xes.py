@@ -21,14 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from lxml import etree
 
-from connectors.base import Batch, Mapping, RejectedRow, cases_table, events_table, to_json
+from connectors.base import Batch, Mapping, RejectedRow, cases_table, to_json
 from connectors.registry import FileOptions
 from connectors.xes_log import LogHeader
-from connectors.xes_values import META, local_name, parse_timestamps, put, typed_value
+from connectors.xes_values import META, events_from_columns, local_name, put, typed_value
 from proclens.errors import SourceError
 
 MAPPING = Mapping(
@@ -147,7 +145,12 @@ class _Parser:
             if not self.checked_root:
                 self._check_root(elem.getroottree().getroot())
             if local_name(elem.tag) == "event":
-                self._event(elem)
+                if local_name(elem.getparent().tag) == "trace":
+                    self._event(elem)
+                else:
+                    self.event_index += 1
+                    where = f"event {self.event_index} of the file"
+                    self._reject(elem, "event outside a <trace>, so it has no case", where)
                 elem.clear()
             elif local_name(elem.getparent().tag) == "log":
                 self._trace(elem)
@@ -211,9 +214,9 @@ class _Parser:
         cols["trace_no"].append(self.trace_no + 1)
         cols["event_no"].append(self.event_no)
 
-    def _reject(self, elem: Any, reason: str) -> None:
+    def _reject(self, elem: Any, reason: str, position: str | None = None) -> None:
         raw = etree.tostring(elem, encoding="unicode", with_tail=False)
-        position = f"trace {self.trace_no + 1} event {self.event_no}"
+        position = position or f"trace {self.trace_no + 1} event {self.event_no}"
         self.rejected.append(RejectedRow(position, " ".join(raw.split())[:2000], reason))
 
     def _trace(self, trace: Any) -> None:
@@ -270,7 +273,9 @@ class _Parser:
     def _flush(self) -> Batch:
         cols, rejected = self.cols, self.rejected
         read = len(cols["activity"]) + len(rejected)
-        events = _events(cols, self.src.options.tz, rejected) if cols["activity"] else None
+        events = (
+            events_from_columns(cols, self.src.options.tz, rejected) if cols["activity"] else None
+        )
         batch = Batch(
             events=events,
             cases=cases_table(self.case_ids, self.case_attrs) if self.case_ids else None,
@@ -282,22 +287,3 @@ class _Parser:
         self.rejected, self.case_ids, self.case_attrs = [], [], []
         self.trace_start = 0
         return batch
-
-
-def _events(cols: dict[str, list[Any]], tz: str, rejected: list[RejectedRow]) -> pa.Table:
-    """Column lists -> EVENT_SCHEMA table; rows whose timestamp does not parse are rejected."""
-    ts = parse_timestamps(cols["ts"], tz)
-    bad = ts.is_null()
-    if pc.any(bad).as_py():
-        for i in pc.indices_nonzero(bad).to_pylist():
-            rejected.append(
-                RejectedRow(
-                    f"trace {cols['trace_no'][i]} event {cols['event_no'][i]}",
-                    f"{cols['activity'][i]} @ {cols['ts'][i]}",
-                    f"unparsable timestamp {cols['ts'][i]!r} (expected ISO 8601, e.g. "
-                    "2024-05-01T09:30:00.000+02:00)",
-                )
-            )
-    data = {c: cols[c] for c in _COLUMNS[:-2] if c != "ts"}
-    table = events_table({**data, "ts": ts})
-    return table.filter(pc.invert(bad)) if pc.any(bad).as_py() else table

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors.base import UTC_TS
+from connectors.base import UTC_TS, RejectedRow, events_table
 
 META = "@meta"
 
@@ -178,3 +178,24 @@ def _iso(series: pd.Series, *, utc: bool) -> pd.Series:
 def _to_arrow(series: pd.Series) -> pa.Array:
     arr = pa.Array.from_pandas(series)
     return arr.cast(UTC_TS, safe=False)
+
+
+def events_from_columns(
+    cols: dict[str, list[Any]], tz: str, rejected: list[RejectedRow]
+) -> pa.Table:
+    """Column lists -> EVENT_SCHEMA table; rows whose timestamp does not parse are rejected."""
+    ts = parse_timestamps(cols["ts"], tz)
+    bad = ts.is_null()
+    if pc.any(bad).as_py():
+        for i in pc.indices_nonzero(bad).to_pylist():
+            rejected.append(
+                RejectedRow(
+                    f"trace {cols['trace_no'][i]} event {cols['event_no'][i]}",
+                    f"{cols['activity'][i]} @ {cols['ts'][i]}",
+                    f"unparsable timestamp {cols['ts'][i]!r} (expected ISO 8601, e.g. "
+                    "2024-05-01T09:30:00.000+02:00)",
+                )
+            )
+    data = {c: v for c, v in cols.items() if c not in ("ts", "trace_no", "event_no")}
+    table = events_table({**data, "ts": ts})
+    return table.filter(pc.invert(bad)) if pc.any(bad).as_py() else table

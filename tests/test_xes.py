@@ -113,6 +113,14 @@ def test_events_without_activity_or_time_are_rejected_with_position(
     assert got[2][1] == "event has no time:timestamp"
 
 
+def test_an_event_outside_a_trace_is_rejected(tmp_path: Path, store: EventStore) -> None:
+    body = event("lost", "2024-01-01T09:00:00Z") + trace("c1", event("a", "2024-01-01T10:00:00Z"))
+    report = load(store, XesSource(write(tmp_path, xes(body)), FileOptions()), log="l")
+    assert (report.read, report.loaded, report.rejected, report.cases) == (2, 1, 1, 1)
+    got = rows(store, "SELECT position, reason FROM rejected_rows")
+    assert got == [("event 1 of the file", "event outside a <trace>, so it has no case")]
+
+
 def test_batches_stay_small_and_progress_counts_compressed_bytes(tmp_path: Path) -> None:
     traces = [trace(f"c{i}", *(event("a", f"2024-01-01T10:0{j}:00Z") for j in range(3)))
               for i in range(40)]  # fmt: skip
