@@ -377,27 +377,7 @@ def _pair_and_insert(
         FROM staging_events
         """
     )
-    con.execute(
-        """
-        CREATE TEMP TABLE numbered AS
-        SELECT *, row_number() OVER (
-            PARTITION BY case_id, activity, coalesce(instance_id, ''), kind
-            ORDER BY ts, event_index) AS k
-        FROM classified
-        WHERE kind IN ('start', 'complete')
-          AND (case_id, activity) IN (SELECT case_id, activity FROM classified WHERE kind = 'start')
-        """
-    )
-    con.execute(
-        """
-        CREATE TEMP TABLE pairs AS
-        SELECT c.event_index AS c_index, s.event_index AS s_index, s.ts AS s_ts
-        FROM numbered c JOIN numbered s
-          ON c.kind = 'complete' AND s.kind = 'start' AND c.k = s.k
-         AND c.case_id = s.case_id AND c.activity = s.activity
-         AND coalesce(c.instance_id, '') = coalesce(s.instance_id, '')
-        """
-    )
+    _fifo_pairs(con)
     report.paired_starts = _count(con, "SELECT count(*) FROM pairs")
     report.unpaired = _count(
         con,
@@ -420,6 +400,53 @@ def _pair_and_insert(
     )
     for t in ("classified", "numbered", "pairs"):
         con.execute(f"DROP TABLE {t}")
+
+
+def _fifo_pairs(con: duckdb.DuckDBPyConnection) -> None:
+    """Pair each complete with the oldest open start before it (FIFO in time order).
+
+    Per (case, activity, instance) rows are taken in (ts, event_index) order; a start opens an
+    instance, a complete closes the oldest open one, a complete with none open stays alone. With
+    i the number of the complete and S its count of earlier starts, the pops after it are
+    p_i = min(p_{i-1} + 1, S_i) = i + min(0, min_{j<=i}(S_j - j)); complete i pairs with start
+    number p_i when p_i > p_{i-1}. (A complete never pairs with a later start.)
+    """
+    con.execute(
+        """
+        CREATE TEMP TABLE numbered AS
+        SELECT *, sum(CASE WHEN kind = 'start' THEN 1 ELSE 0 END) OVER (
+            PARTITION BY case_id, activity, coalesce(instance_id, '')
+            ORDER BY ts, event_index ROWS UNBOUNDED PRECEDING) AS starts_so_far
+        FROM classified
+        WHERE kind IN ('start', 'complete')
+          AND (case_id, activity) IN (SELECT case_id, activity FROM classified WHERE kind = 'start')
+        """
+    )
+    con.execute(
+        """
+        CREATE TEMP TABLE pairs AS
+        WITH comp AS (
+            SELECT case_id, activity, coalesce(instance_id, '') AS inst, event_index,
+                   starts_so_far AS s, row_number() OVER (
+                       PARTITION BY case_id, activity, coalesce(instance_id, '')
+                       ORDER BY ts, event_index) AS i
+            FROM numbered WHERE kind = 'complete'),
+        popped AS (
+            SELECT *, i + least(0, min(s - i) OVER (
+                       PARTITION BY case_id, activity, inst ORDER BY i
+                       ROWS UNBOUNDED PRECEDING)) AS p
+            FROM comp),
+        matched AS (
+            SELECT *, coalesce(lag(p) OVER (PARTITION BY case_id, activity, inst ORDER BY i), 0)
+                      AS p_prev
+            FROM popped)
+        SELECT m.event_index AS c_index, st.event_index AS s_index, st.ts AS s_ts
+        FROM matched m JOIN numbered st
+          ON st.kind = 'start' AND st.case_id = m.case_id AND st.activity = m.activity
+         AND coalesce(st.instance_id, '') = m.inst AND st.starts_so_far = m.p
+        WHERE m.p > m.p_prev
+        """
+    )
 
 
 def _insert_cases(con: duckdb.DuckDBPyConnection, log: str, mode: Mode) -> None:

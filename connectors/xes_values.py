@@ -1,0 +1,201 @@
+"""XES attribute elements -> typed JSON values, and XES timestamps -> UTC instants in bulk.
+
+Typing (what `events.attributes` / `cases.attributes` hold):
+- string, id -> JSON string; date -> the ISO text as written; int -> number (integer);
+  float -> number; boolean -> true/false (a non-finite float or an unparsable number is kept
+  as its text rather than dropped);
+- list -> JSON array: the item values when every item has the same key (`tag`, `tag`), else
+  one `{key: value}` object per item, so nothing is lost or overwritten;
+- container -> JSON object (a key given twice becomes an array of its values);
+- meta-attributes (children of a simple attribute) do not change the value's type: at the top
+  level they go to `attributes["@meta"][key]`; inside a list/container the value becomes
+  `{"@value": v, "@meta": {...}}`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from connectors.base import UTC_TS, RejectedRow, events_table
+
+META = "@meta"
+
+_LOCAL: dict[str, str] = {}
+
+
+def local_name(tag: Any) -> str:
+    """Tag without its namespace (cached: XES files use a handful of tags)."""
+    if not isinstance(tag, str):  # comments, processing instructions
+        return ""
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = tag[tag.rfind("}") + 1 :]
+        _LOCAL[tag] = name
+    return name
+
+
+def _int(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _float(text: str) -> Any:
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if math.isfinite(value) else text
+
+
+def _bool(text: str) -> Any:
+    low = text.strip().lower()
+    if low in ("true", "1"):
+        return True
+    if low in ("false", "0"):
+        return False
+    return text
+
+
+def _text(text: str) -> Any:
+    return text
+
+
+SCALARS: dict[str, Callable[[str], Any]] = {
+    "string": _text,
+    "id": _text,
+    "date": _text,
+    "int": _int,
+    "float": _float,
+    "boolean": _bool,
+}
+
+
+def typed_value(elem: Any) -> tuple[Any, dict[str, Any] | None]:
+    """(value, meta-attributes or None) of one XES attribute element."""
+    kind = local_name(elem.tag)
+    if kind == "list":
+        return _list_value(elem)
+    if kind == "container":
+        return _container(elem), None
+    convert = SCALARS.get(kind, _text)
+    raw = elem.get("value")
+    value = None if raw is None else convert(raw)
+    meta = _container(elem) if len(elem) else None
+    return value, meta
+
+
+def nested_value(elem: Any) -> Any:
+    """A value inside a list/container: meta-attributes wrap it instead of being dropped."""
+    value, meta = typed_value(elem)
+    if meta:
+        return {"@value": value, META: meta}
+    return value
+
+
+def _container(elem: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for child in elem:
+        key = child.get("key")
+        if key is None:
+            continue
+        value = nested_value(child)
+        if key in out:
+            prev = out[key]
+            out[key] = [*prev, value] if isinstance(prev, _Repeated) else _Repeated([prev, value])
+        else:
+            out[key] = value
+    return {k: list(v) if isinstance(v, _Repeated) else v for k, v in out.items()}
+
+
+class _Repeated(list[Any]):
+    """Marks a container key that occurred more than once."""
+
+
+def _list_value(elem: Any) -> tuple[list[Any], dict[str, Any] | None]:
+    items: list[tuple[str | None, Any]] = []
+    meta: dict[str, Any] = {}
+    for child in elem:
+        if local_name(child.tag) == "values":
+            items.extend((item.get("key"), nested_value(item)) for item in child)
+        elif child.get("key") is not None:
+            meta[child.get("key")] = nested_value(child)
+    keys = {k for k, _ in items}
+    if len(keys) <= 1:
+        return [v for _, v in items], meta or None
+    return [{k: v} for k, v in items], meta or None
+
+
+def put(attrs: dict[str, Any], key: str, elem: Any) -> None:
+    """Store attribute element `elem` under `key` in a top-level attribute dict."""
+    value, meta = typed_value(elem)
+    attrs[key] = value
+    if meta:
+        attrs.setdefault(META, {})[key] = meta
+
+
+# ---- timestamps ---------------------------------------------------------------------------
+
+_HAS_OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
+
+
+def parse_timestamps(raw: Sequence[str], tz: str) -> pa.Array:
+    """ISO 8601 texts -> timestamp[us, UTC]; unparsable -> null.
+
+    Offsets with or without colon (`+02:00`, `-0400`), `Z`, with or without fractional
+    seconds. Texts without an offset are local time in `tz`. Parsing is vectorised (pandas'
+    ISO parser), not one datetime per event.
+    """
+    if not raw:
+        return pa.array([], type=UTC_TS)
+    texts = pa.array(raw, type=pa.string())
+    aware = pc.match_substring_regex(texts, _HAS_OFFSET)
+    if pc.all(aware).as_py():
+        return _to_arrow(_iso(pd.Series(raw, dtype=object), utc=True))
+    series = pd.Series(raw, dtype=object)
+    mask = aware.to_pandas(zero_copy_only=False).to_numpy(dtype=bool)
+    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
+    if mask.any():
+        out[mask] = _iso(series[mask], utc=True)
+    naive = _iso(series[~mask], utc=False)
+    if not isinstance(naive.dtype, pd.DatetimeTZDtype):
+        naive = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    out[~mask] = naive.dt.tz_convert("UTC")
+    return _to_arrow(out)
+
+
+def _iso(series: pd.Series, *, utc: bool) -> pd.Series:
+    return pd.to_datetime(series, format="ISO8601", utc=utc, errors="coerce")
+
+
+def _to_arrow(series: pd.Series) -> pa.Array:
+    arr = pa.Array.from_pandas(series)
+    return arr.cast(UTC_TS, safe=False)
+
+
+def events_from_columns(
+    cols: dict[str, list[Any]], tz: str, rejected: list[RejectedRow]
+) -> pa.Table:
+    """Column lists -> EVENT_SCHEMA table; rows whose timestamp does not parse are rejected."""
+    ts = parse_timestamps(cols["ts"], tz)
+    bad = ts.is_null()
+    if pc.any(bad).as_py():
+        for i in pc.indices_nonzero(bad).to_pylist():
+            rejected.append(
+                RejectedRow(
+                    f"trace {cols['trace_no'][i]} event {cols['event_no'][i]}",
+                    f"{cols['activity'][i]} @ {cols['ts'][i]}",
+                    f"unparsable timestamp {cols['ts'][i]!r} (expected ISO 8601, e.g. "
+                    "2024-05-01T09:30:00.000+02:00)",
+                )
+            )
+    data = {c: v for c, v in cols.items() if c not in ("ts", "trace_no", "event_no")}
+    table = events_table({**data, "ts": ts})
+    return table.filter(pc.invert(bad)) if pc.any(bad).as_py() else table
