@@ -87,7 +87,7 @@ def load(
             f"log '{log}' already exists in the store; pass --replace to reload it, "
             "--append to add these events to it, or --log to give this one another name"
         )
-    with store.transaction() as con:
+    with store.load_transaction() as con:
         return load_in_transaction(
             con,
             source,
@@ -293,11 +293,15 @@ def _reject_duplicates(
     con: duckdb.DuckDBPyConnection, log: str, mode: Mode, report: LoadReport, unit: str = "row"
 ) -> None:
     """Exact duplicates (equal in every mapped column) are set aside; the first one stays."""
+    # Hash every row (a cheap aggregate), then compare whole rows only where a hash repeats.
     partition = ", ".join(_MAPPED)
     con.execute(
         "CREATE TEMP TABLE dup AS SELECT event_index, first_index FROM ("
         f" SELECT event_index, min(event_index) OVER (PARTITION BY {partition}) AS first_index"
-        " FROM staging_events) WHERE event_index <> first_index"
+        f" FROM staging_events WHERE hash({partition}) IN ("
+        f"   SELECT h FROM (SELECT hash({partition}) AS h FROM staging_events)"
+        "   GROUP BY h HAVING count(*) > 1)"
+        ") WHERE event_index <> first_index"
     )
     if mode in ("append", "merge"):
         con.execute(
@@ -361,20 +365,33 @@ def _merge_existing(con: duckdb.DuckDBPyConnection, log: str, report: LoadReport
 # ---- lifecycle pairing and insert ---------------------------------------------------------
 
 
+def _kind_sql(alias: str = "") -> str:
+    """SQL classifying a staged row: 'start', 'complete' (also rows with a start column) or
+    'other' (schedule, assign, suspend, ...: kept, but not an activity instance)."""
+    starts = ", ".join(f"'{t}'" for t in START_TRANSITIONS)
+    completes = ", ".join(f"'{t}'" for t in COMPLETE_TRANSITIONS)
+    p = f"{alias}." if alias else ""
+    return (
+        f"CASE WHEN {p}start_ts IS NOT NULL THEN 'complete'"
+        f" WHEN lower({p}lifecycle) IN ({starts}) THEN 'start'"
+        f" WHEN {p}lifecycle IS NULL OR lower({p}lifecycle) IN ({completes}) THEN 'complete'"
+        " ELSE 'other' END"
+    )
+
+
 def _pair_and_insert(
     con: duckdb.DuckDBPyConnection, log: str, run_id: int, offset: int, report: LoadReport
 ) -> None:
-    starts = ", ".join(f"'{t}'" for t in START_TRANSITIONS)
-    completes = ", ".join(f"'{t}'" for t in COMPLETE_TRANSITIONS)
+    # Only rows of (case, activity) groups that contain a start take part in pairing; the
+    # work tables hold just the columns pairing needs, never a copy of the staged events.
     con.execute(
         f"""
         CREATE TEMP TABLE classified AS
-        SELECT *, CASE
-            WHEN start_ts IS NOT NULL THEN 'complete'
-            WHEN lower(lifecycle) IN ({starts}) THEN 'start'
-            WHEN lifecycle IS NULL OR lower(lifecycle) IN ({completes}) THEN 'complete'
-            ELSE 'other' END AS kind
+        SELECT event_index, case_id, activity, instance_id, ts, {_kind_sql()} AS kind
         FROM staging_events
+        WHERE (case_id, activity) IN (
+            SELECT case_id, activity FROM staging_events WHERE {_kind_sql()} = 'start')
+          AND {_kind_sql()} IN ('start', 'complete')
         """
     )
     _fifo_pairs(con)
@@ -385,16 +402,16 @@ def _pair_and_insert(
         " AND event_index NOT IN (SELECT s_index FROM pairs)",
     )
     con.execute(
-        """
+        f"""
         INSERT INTO events
         SELECT ?, x.case_id, x.activity, x.ts,
                CASE WHEN x.kind = 'start' THEN x.ts ELSE coalesce(x.start_ts, p.s_ts) END,
                x.resource, x.department, lower(x.lifecycle), x.instance_id,
                coalesce(p.s_index, x.event_index) + ?, x.kind <> 'other', x.event_key, ?,
                x.attributes::JSON
-        FROM classified x LEFT JOIN pairs p ON p.c_index = x.event_index
+        FROM (SELECT *, {_kind_sql()} AS kind FROM staging_events) x
+        LEFT JOIN pairs p ON p.c_index = x.event_index
         WHERE x.event_index NOT IN (SELECT s_index FROM pairs)
-        ORDER BY x.case_id, coalesce(x.start_ts, p.s_ts, x.ts), x.ts, x.event_index
         """,
         [log, offset, run_id],
     )
@@ -418,8 +435,6 @@ def _fifo_pairs(con: duckdb.DuckDBPyConnection) -> None:
             PARTITION BY case_id, activity, coalesce(instance_id, '')
             ORDER BY ts, event_index ROWS UNBOUNDED PRECEDING) AS starts_so_far
         FROM classified
-        WHERE kind IN ('start', 'complete')
-          AND (case_id, activity) IN (SELECT case_id, activity FROM classified WHERE kind = 'start')
         """
     )
     con.execute(

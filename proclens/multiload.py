@@ -74,7 +74,7 @@ def load_multi(
         if unchanged is not None:
             return unchanged
     report = MultiLoadReport(log=log, details=source.details())
-    with store.transaction() as con:
+    with store.load_transaction() as con:
         if mode == "replace":
             delete_multi(con, log, side)
         for table, rows in side.items():

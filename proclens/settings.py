@@ -37,6 +37,12 @@ SETTINGS: tuple[Setting, ...] = (
         "DuckDB memory limit; larger work spills to disk.",
     ),
     Setting(
+        "load_memory_limit",
+        "PROCLENS_LOAD_MEMORY_LIMIT",
+        "256MB",
+        "DuckDB memory limit while loading; staging spills to disk beyond it.",
+    ),
+    Setting(
         "debug",
         "PROCLENS_DEBUG",
         "",

@@ -80,6 +80,22 @@ class EventStore:
             raise
         self.con.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def load_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A transaction for bulk loads, under the smaller load memory budget.
+
+        Staging, duplicate and pairing work spill to disk beyond PROCLENS_LOAD_MEMORY_LIMIT, so
+        a load's peak memory stays flat however large the file is.
+        """
+        row = self.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        previous = str(row[0]) if row else setting("memory_limit")
+        self.con.execute(f"SET memory_limit = '{setting('load_memory_limit')}'")
+        try:
+            with self.transaction() as con:
+                yield con
+        finally:
+            self.con.execute(f"SET memory_limit = '{previous}'")
+
     # ---- look-ups -------------------------------------------------------------------------
     def log_names(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT log FROM logs ORDER BY log").fetchall()]
