@@ -1,0 +1,227 @@
+"""Optimal alignments of one trace (a variant) against a model, by A* on the reachability graph.
+
+Costs are the standard ones: a log move or a visible model move costs 1; synchronous moves and
+silent (tau) moves cost 0, so they never count as deviations and a fitting trace has cost 0.
+
+The search runs on the product of the model's reachability graph (built once per model) and the
+trace. Its heuristic is a lower bound worked out per state from two precomputed tables: the
+labels still reachable from a marking (a trace event whose label can no longer fire must be a
+log move) and the fewest visible steps to the final marking (those not matched by a remaining
+event must be model moves). It is consistent, so the first goal popped is optimal.
+
+Budget: when a variant's time budget runs out, the search stops and an approximate alignment
+is completed from the deepest state reached (the rest of the trace as log moves, then the
+shortest way to the final marking as model moves). Its cost is an upper bound, so the fitness
+reported for that variant is a lower bound; `Alignment.optimal` is False.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from analytics.conformance.netgraph import (
+    ReachabilityGraph,
+    distance_to_final,
+    reachable_labels,
+)
+from proclens.errors import ModelError
+
+SYNC, MODEL, LOG, TAU = 0, 1, 2, 3
+Move = tuple[str | None, str | None]  # (log activity or None, model activity or None)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    moves: tuple[Move, ...]  # synchronous (a, a), log move (a, None), model move (None, a)
+    cost: int
+    trace_length: int
+    min_model_length: int  # visible steps of the shortest complete model run
+    optimal: bool = True
+
+    @property
+    def fitness(self) -> float:
+        """1 - cost / (cost of the worst alignment); 1.0 when both are 0 (empty trace)."""
+        worst = self.trace_length + self.min_model_length
+        return 1.0 if worst == 0 else 1.0 - self.cost / worst
+
+    @property
+    def fits(self) -> bool:
+        return self.cost == 0
+
+    @property
+    def skipped(self) -> list[str]:
+        return [m for lg, m in self.moves if lg is None and m is not None]
+
+    @property
+    def inserted(self) -> list[str]:
+        return [lg for lg, m in self.moves if m is None and lg is not None]
+
+
+class Aligner:
+    """Aligns traces against one model; the tables are built once and shared by all variants."""
+
+    def __init__(self, rg: ReachabilityGraph) -> None:
+        if not rg.complete or rg.final is None:
+            raise ModelError(
+                "alignments need a bounded model whose final marking is reachable; "
+                "use --method token-replay for this model"
+            )
+        self.rg = rg
+        labels = sorted({lab for lab in rg.net.labels if lab is not None})
+        self.bit = {lab: 1 << i for i, lab in enumerate(labels)}
+        self.dist = distance_to_final(rg)
+        self.reach = reachable_labels(rg, self.bit)
+        self.succ: list[list[tuple[str | None, int]]] = [
+            sorted({(rg.net.labels[t], s2) for t, s2 in out}, key=lambda e: (e[0] or "", e[1]))
+            for out in rg.edges
+        ]
+        self.final = rg.final
+        self.min_length = self.dist[rg.initial]
+        self._closure: list[frozenset[str] | None] = [None] * len(self.succ)
+
+    def shortest_run(self, state: int) -> list[str]:
+        """Visible labels of a run from `state` to the final marking with the fewest of them."""
+        prev: dict[int, tuple[int, str | None]] = {}
+        cost = {state: 0}
+        dq = deque([state])
+        while dq:
+            s = dq.popleft()
+            if s == self.final:
+                break
+            for lab, s2 in self.succ[s]:
+                c = cost[s] + (0 if lab is None else 1)
+                if c < cost.get(s2, c + 1):
+                    cost[s2], prev[s2] = c, (s, lab)
+                    dq.appendleft(s2) if lab is None else dq.append(s2)
+        labels, s = [], self.final
+        while s != state:
+            s, lab = prev[s]
+            if lab is not None:
+                labels.append(lab)
+        labels.reverse()
+        return labels
+
+    def enabled_labels(self, state: int) -> frozenset[str]:
+        """Visible labels that can fire from `state` after silent moves only."""
+        cached = self._closure[state]
+        if cached is not None:
+            return cached
+        seen, stack, found = {state}, [state], set()
+        while stack:
+            s = stack.pop()
+            for lab, s2 in self.succ[s]:
+                if lab is not None:
+                    found.add(lab)
+                elif s2 not in seen:
+                    seen.add(s2)
+                    stack.append(s2)
+        result = frozenset(found)
+        self._closure[state] = result
+        return result
+
+    def align(self, trace: tuple[str, ...], budget_s: float | None = None) -> Alignment:
+        search = _Search(self, trace, None if budget_s is None else time.monotonic() + budget_s)
+        return search.run()
+
+
+class _Search:
+    def __init__(self, aligner: Aligner, trace: tuple[str, ...], deadline: float | None) -> None:
+        self.a = aligner
+        self.trace = trace
+        self.n = len(trace)
+        self.deadline = deadline
+        self.bits = [aligner.bit.get(x, 0) for x in trace]
+        self._blocked: dict[int, list[int]] = {}
+
+    def blocked(self, mask: int) -> list[int]:
+        """For each position i: events at i.. whose label cannot fire under `mask`."""
+        table = self._blocked.get(mask)
+        if table is None:
+            table = [0] * (self.n + 1)
+            for i in range(self.n - 1, -1, -1):
+                table[i] = table[i + 1] + (0 if self.bits[i] & mask else 1)
+            self._blocked[mask] = table
+        return table
+
+    def h(self, s: int, i: int) -> int:
+        forced = self.blocked(self.a.reach[s])[i]
+        matchable = self.n - i - forced
+        return forced + max(0, self.a.dist[s] - matchable)
+
+    def run(self) -> Alignment:
+        a, n, width = self.a, self.n, self.n + 1
+        start = a.rg.initial * width
+        goal = a.final * width + n
+        best = {start: 0}
+        parent: dict[int, tuple[int, int, str | None]] = {}
+        heap = [(self.h(a.rg.initial, 0), -0, 0, start)]
+        deepest, pops = start, 0
+        while heap:
+            _, neg_i, g, key = heapq.heappop(heap)
+            if g > best.get(key, g):
+                continue
+            if key == goal:
+                return self._result(parent, key, g, optimal=True)
+            pops += 1
+            if -neg_i > deepest % width or (-neg_i == deepest % width and g < best[deepest]):
+                deepest = key
+            if self.deadline is not None and pops % 512 == 0 and time.monotonic() > self.deadline:
+                return self._complete(parent, deepest, best[deepest])
+            s, i = divmod(key, width)
+            for nkey, cost, kind, label in self._moves(s, i, width):
+                ng = g + cost
+                if ng < best.get(nkey, ng + 1):
+                    best[nkey] = ng
+                    parent[nkey] = (key, kind, label)
+                    ns, ni = divmod(nkey, width)
+                    heapq.heappush(heap, (ng + self.h(ns, ni), -ni, ng, nkey))
+        raise ModelError("the final marking cannot be reached; the model is not sound")
+
+    def _moves(self, s: int, i: int, width: int) -> list[tuple[int, int, int, str | None]]:
+        out: list[tuple[int, int, int, str | None]] = []
+        event = self.trace[i] if i < self.n else None
+        for label, s2 in self.a.succ[s]:
+            if label is None:
+                out.append((s2 * width + i, 0, TAU, None))
+            elif label == event:
+                out.append((s2 * width + i + 1, 0, SYNC, label))
+            else:
+                out.append((s2 * width + i, 1, MODEL, label))
+        if event is not None:
+            out.append((s * width + i + 1, 1, LOG, event))
+        return out
+
+    def _path(self, parent: dict[int, tuple[int, int, str | None]], key: int) -> list[Move]:
+        moves: list[Move] = []
+        while key in parent:
+            prev, kind, label = parent[key]
+            if kind == SYNC:
+                moves.append((label, label))
+            elif kind == MODEL:
+                moves.append((None, label))
+            elif kind == LOG:
+                moves.append((label, None))
+            key = prev
+        moves.reverse()
+        return moves
+
+    def _result(
+        self, parent: dict[int, tuple[int, int, str | None]], key: int, g: int, optimal: bool
+    ) -> Alignment:
+        return Alignment(tuple(self._path(parent, key)), g, self.n, self.a.min_length, optimal)
+
+    def _complete(
+        self, parent: dict[int, tuple[int, int, str | None]], key: int, g: int
+    ) -> Alignment:
+        """Budget spent: finish from `key` with log moves, then the shortest run to the end."""
+        width = self.n + 1
+        s, i = divmod(key, width)
+        moves = self._path(parent, key) + [(x, None) for x in self.trace[i:]]
+        cost = g + (self.n - i)
+        for label in self.a.shortest_run(s):
+            moves.append((None, label))
+            cost += 1
+        return Alignment(tuple(moves), cost, self.n, self.a.min_length, optimal=False)
