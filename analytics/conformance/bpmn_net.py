@@ -37,6 +37,8 @@ class NetBuilder:
         self.fm = Marking({self.sink: 1})
         self._n = 0
         self.or_pairs: dict[str, tuple[str, dict[str, str]]] = {}
+        self.terminates: list[tuple[FlatNode, Any]] = []
+        self.last: Any = None
 
     # ---- primitives ---------------------------------------------------------------------
     def _place(self, name: str) -> Any:
@@ -60,6 +62,7 @@ class NetBuilder:
             add_arc_from_to(p, trans, self.net)
         for p in post:
             add_arc_from_to(trans, p, self.net)
+        self.last = trans
 
     def flow_place(self, flow: Flow) -> Any:
         return self._place(f"p_{flow[0]}")
@@ -140,6 +143,13 @@ class NetBuilder:
     def _node_silent(self, node: FlatNode) -> None:
         node.label = None
         self._node_task(node)
+        if node.origin is not None and node.origin.event == "terminate":
+            if node.origin.parent is not None:
+                raise ModelError(
+                    f"cannot translate {node.describe()} faithfully: a terminate end event "
+                    "inside a sub-process ends only that sub-process"
+                )
+            self.terminates.append((node, self.last))
 
     def _node_xor(self, node: FlatNode) -> None:
         outs = self._out_places(node)
@@ -253,4 +263,31 @@ def _not_block(split: FlatNode, why: str) -> None:
 
 
 def flat_to_net(graph: FlatGraph, name: str) -> tuple[Any, Any, Any]:
-    return NetBuilder(graph, name).build()
+    builder = NetBuilder(graph, name)
+    net, im, fm = builder.build()
+    for node, trans in builder.terminates:
+        _expand_terminate(builder, node, trans)
+    return net, im, fm
+
+
+def _expand_terminate(b: NetBuilder, node: FlatNode, trans: Any) -> None:
+    """A terminate end event removes every token: one silent transition per reachable marking
+    in which it can fire, consuming that whole marking (exact for bounded nets)."""
+    from pm4py.objects.petri_net.utils.petri_utils import remove_transition
+
+    from analytics.conformance.netgraph import compile_net, reachability_graph
+
+    cnet = compile_net(b.net, b.im, b.fm)
+    rg = reachability_graph(cnet, max_states=50_000)
+    if not rg.complete:
+        raise ModelError(
+            f"cannot translate {node.describe()} faithfully: the process has too many states "
+            "(or is unbounded) to enumerate what a terminate end event must cancel"
+        )
+    index = cnet.transitions.index(trans)
+    post = [a.target for a in trans.out_arcs]
+    markings = {rg.markings[s] for s, out in enumerate(rg.edges) for t, _ in out if t == index}
+    remove_transition(b.net, trans)
+    for m in sorted(markings):
+        pre = [cnet.places[i] for i, n in enumerate(m) for _ in range(n)]
+        b._transition(None, pre, post, f"terminate_{node.id}")
