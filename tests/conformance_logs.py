@@ -31,7 +31,9 @@ def load_traces(store: EventStore, traces: dict[str, list[str]], log: str = "l")
     rows: list[dict[str, Any]] = []
     for day, (case, acts) in enumerate(traces.items()):
         for k, a in enumerate(acts):
-            rows.append({"case_id": case, "activity": a, "ts": f"2024-01-{day + 1:02d}T09:{k:02d}:00"})
+            rows.append(
+                {"case_id": case, "activity": a, "ts": f"2024-01-{day + 1:02d}T09:{k:02d}:00"}
+            )
     empty = [(c, None) for c, acts in traces.items() if not acts]
     load(store, RowSource(rows, case_rows=empty, batch_size=1000), log=log)
     return log
@@ -54,11 +56,14 @@ class FrameSource:
             "case_id": f["case:concept:name"].astype(str).tolist(),
             "activity": f["concept:name"].astype(str).tolist(),
             "ts": pd.to_datetime(f["time:timestamp"], utc=True).tolist(),
-            "lifecycle": _strings(f["lifecycle:transition"]) if "lifecycle:transition" in f else None,
+            "lifecycle": _strings(f["lifecycle:transition"])
+            if "lifecycle:transition" in f
+            else None,
             "event_index": list(range(len(f))),
         }
-        yield Batch(events=events_table({k: v for k, v in cols.items() if v is not None}),
-                    rows_read=len(f))
+        yield Batch(
+            events=events_table({k: v for k, v in cols.items() if v is not None}), rows_read=len(f)
+        )
 
     def mapping_json(self) -> dict[str, Any] | None:
         return None

@@ -193,8 +193,8 @@ def _read_node(el: etree._Element, kind: str, parent: str | None) -> Node:
         local = _local(child.tag)
         if local.endswith("EventDefinition") or local == "eventDefinitionRef":
             node.event = local.removesuffix("EventDefinition")
-            node.event_ref = child.get("errorRef") or child.get("escalationRef") or child.get(
-                "name"
+            node.event_ref = (
+                child.get("errorRef") or child.get("escalationRef") or child.get("name")
             )
         elif local in ("standardLoopCharacteristics", "multiInstanceLoopCharacteristics"):
             node.loop = True

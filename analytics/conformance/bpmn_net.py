@@ -81,7 +81,9 @@ class NetBuilder:
     def _wire_starts(self) -> None:
         starts = [n for n in self.graph.nodes.values() if not self.ins.get(n.id)]
         if not starts:
-            raise ModelError(f"process '{self.net.name}' has no start: every node has an incoming flow")
+            raise ModelError(
+                f"process '{self.net.name}' has no start: every node has an incoming flow"
+            )
         explicit = [n for n in starts if n.is_start]
         if explicit and len(explicit) != len(starts):
             odd = next(n for n in starts if not n.is_start)
@@ -105,7 +107,9 @@ class NetBuilder:
     def _wire_ends(self) -> None:
         ends = [n for n in self.graph.nodes.values() if not self.outs.get(n.id)]
         if not ends:
-            raise ModelError(f"process '{self.net.name}' has no end: every node has an outgoing flow")
+            raise ModelError(
+                f"process '{self.net.name}' has no end: every node has an outgoing flow"
+            )
         self.places["p_sink"] = self.sink
         if len(ends) == 1:
             self.outs[ends[0].id] = [("sink", ends[0].id, "")]

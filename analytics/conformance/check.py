@@ -101,8 +101,13 @@ def check_conformance(
     method: Method = "alignments",
     budget_s: float = DEFAULT_BUDGET_S,
     progress: Callable[[int, int | None], None] | None = None,
+    total_budget_s: float | None = None,
 ) -> ConformanceResult:
-    """Fitness, precision, fitting share and deviations of `log` against `model`."""
+    """Fitness, precision, fitting share and deviations of `log` against `model`.
+
+    `budget_s` bounds the search per variant, `total_budget_s` the whole alignment phase:
+    once it is spent, the remaining variants get the approximate alignment at once.
+    """
     if method not in METHODS:
         raise ProcLensError(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
     began = time.monotonic()
@@ -113,7 +118,7 @@ def check_conformance(
     mapped = relabel(model, mapping)
     aligner = Aligner(mapped.graph)
     if method == "alignments":
-        results = _align_all(aligner, variants, budget_s, progress)
+        results = _align_all(aligner, variants, budget_s, progress, total_budget_s)
         fitness = _alignment_log_fitness(results, aligner.min_length)
     else:
         results, fitness = _replay_all(mapped, variants)
@@ -143,10 +148,13 @@ def _align_all(
     variants: list[tuple[tuple[str, ...], int]],
     budget_s: float,
     progress: Callable[[int, int | None], None] | None,
+    total_budget_s: float | None = None,
 ) -> list[VariantResult]:
     out = []
+    end = None if total_budget_s is None else time.monotonic() + total_budget_s
     for k, (variant, cases) in enumerate(variants):
-        a: Alignment = aligner.align(variant, budget_s)
+        budget = budget_s if end is None else max(0.0, min(budget_s, end - time.monotonic()))
+        a: Alignment = aligner.align(variant, budget)
         out.append(
             VariantResult(
                 variant, cases, a.fitness, a.fits, a.cost, a.skipped, a.inserted, not a.optimal

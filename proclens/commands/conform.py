@@ -54,7 +54,13 @@ def conform(
         show = not as_json and sys.stderr.isatty()
         with progress_bar("aligning variants", enabled=show) as advance:
             result = check_conformance(
-                store, name, model, mapping, method, budget_s=budget, progress=advance  # type: ignore[arg-type]
+                store,
+                name,
+                model,
+                mapping,
+                method,  # type: ignore[arg-type]
+                budget_s=budget,
+                progress=advance,
             )
         rule_results = check_rules(DuckDBEngine(store), name, rules)
     data = result.to_json() | {"rules": [r.to_json() for r in rule_results]}

@@ -89,17 +89,19 @@ def test_conform_json_contract(db: str) -> None:
     assert {"fitness", "precision", "fitting_cases_share", "method", "deviations", "rules"} <= set(
         data
     )
-    assert round(data["fitness"], 4) == 0.9677 and data["fitting_cases_share"] == 0.8
-    assert data["method"] == "alignments" and data["rules"] == []
+    assert round(data["fitness"], 4) == 0.9677
+    assert data["fitting_cases_share"] == 0.8
+    assert data["method"] == "alignments"
+    assert data["rules"] == []
     assert set(data["deviations"][0]) >= {"activity", "skipped", "inserted"}
 
 
 def test_suggest_mapping_file_is_reused(db: str, tmp_path: Path) -> None:
     bpmn = tmp_path / "renamed.bpmn"
     bpmn.write_text(
-        (CASE10 / "input.bpmn").read_text(encoding="utf-8").replace(
-            'name="Budget check"', 'name="Check the budget"'
-        ),
+        (CASE10 / "input.bpmn")
+        .read_text(encoding="utf-8")
+        .replace('name="Budget check"', 'name="Check the budget"'),
         encoding="utf-8",
     )
     out_file = tmp_path / "map.yaml"
@@ -111,7 +113,8 @@ def test_suggest_mapping_file_is_reused(db: str, tmp_path: Path) -> None:
     without = json.loads(CliRunner().invoke(cli, conform).output)
     assert "Check the budget" in without["unmapped_tasks"]
     with_map = json.loads(CliRunner().invoke(cli, [*conform, "--mapping", str(out_file)]).output)
-    assert round(with_map["fitness"], 4) == 0.9677 and with_map["unmapped_tasks"] == []
+    assert round(with_map["fitness"], 4) == 0.9677
+    assert with_map["unmapped_tasks"] == []
 
 
 def test_token_replay_method_and_rules_in_conform(db: str, tmp_path: Path) -> None:
@@ -120,7 +123,8 @@ def test_token_replay_method_and_rules_in_conform(db: str, tmp_path: Path) -> No
     args = ["conform", "--log", "or", "--model", str(CASE10 / "input.bpmn"), "--db", db,
             "--method", "token-replay", "--rules", str(rules), "--json"]  # fmt: skip
     data = json.loads(CliRunner().invoke(cli, args).output)
-    assert data["method"] == "token-replay" and 0 < data["fitness"] <= 1
+    assert data["method"] == "token-replay"
+    assert 0 < data["fitness"] <= 1
     assert data["rules"][0]["violating_cases"] == ["q1", "q5"]
 
 
@@ -129,7 +133,10 @@ def test_model_info_json_and_named_error(capsys: pytest.CaptureFixture[str]) -> 
                  "--json"]) == 0  # fmt: skip
     info = json.loads(capsys.readouterr().out)
     assert {"tasks", "gateways", "lanes", "places", "transitions", "sound"} <= set(info)
-    assert info["sound"] is True and info["gateways"] == 2 and len(info["tasks"]) == 4
+    assert info["sound"] is True
+    assert info["gateways"] == 2
+    assert len(info["tasks"]) == 4
     assert main(["model-info", str(DATA / "models" / "bpmn" / "miwg_C.9.0.bpmn"), "--json"]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "subProcess 'Activity_1ke2ixr'" in err
+    assert len(err.splitlines()) == 1
+    assert "subProcess 'Activity_1ke2ixr'" in err

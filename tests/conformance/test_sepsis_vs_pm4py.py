@@ -1,0 +1,52 @@
+"""Sepsis log against its designed BPMN: our variant alignments agree with pm4py's on our net."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from analytics.conformance.check import check_conformance
+from analytics.conformance.model import load_model
+from proclens.store import EventStore
+from tests.conformance_logs import load_xes
+from tests.conftest import SAMPLE_LOGS
+
+
+@pytest.mark.slow
+def test_sepsis_alignments_agree_with_pm4py(store: EventStore) -> None:
+    import pm4py
+
+    log = load_xes(store, SAMPLE_LOGS / "sepsis_cases.xes.gz")
+    model = load_model(SAMPLE_LOGS / "models" / "sepsis.bpmn")
+    ours = check_conformance(store, log, model, budget_s=60.0)
+    assert not ours.fell_back
+
+    legacy = pm4py.read_xes(str(SAMPLE_LOGS / "sepsis_cases.xes.gz"),
+                            return_legacy_log_object=True, show_progress_bar=False)  # fmt: skip
+    theirs = pm4py.conformance_diagnostics_alignments(legacy, model.net, model.im, model.fm)
+    fitting = sum(1 for a in theirs if a["fitness"] == 1.0) / len(theirs)
+    assert ours.fitting_cases_share == pytest.approx(fitting)
+    trace_fit = sum(a["fitness"] for a in theirs) / len(theirs)
+    assert ours.average_trace_fitness == pytest.approx(trace_fit, abs=1e-9)
+    skipped: Counter[str] = Counter()
+    inserted: Counter[str] = Counter()
+    for a in theirs:
+        for log_move, model_move in a["alignment"]:
+            if log_move == ">>" and model_move is not None and model_move != ">>":
+                skipped[model_move] += 1
+            elif model_move == ">>":
+                inserted[log_move] += 1
+    ours_skipped = {d["activity"]: d["skipped"] for d in ours.deviations if d["skipped"]}
+    ours_inserted = {d["activity"]: d["inserted"] for d in ours.deviations if d["inserted"]}
+    # Equal totals always; per activity, optimal alignments may place a deviation on a
+    # different (equally cheap) activity, so compare within 10 % of the total.
+    assert sum(ours_skipped.values()) + sum(ours_inserted.values()) == sum(skipped.values()) + sum(
+        inserted.values()
+    )
+    total = sum(skipped.values()) + sum(inserted.values())
+    diff = sum(abs(ours_skipped.get(k, 0) - skipped[k]) for k in set(skipped) | set(ours_skipped))
+    diff += sum(
+        abs(ours_inserted.get(k, 0) - inserted[k]) for k in set(inserted) | set(ours_inserted)
+    )
+    assert diff <= 0.1 * total, (ours.deviations, skipped, inserted)
