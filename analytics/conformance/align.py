@@ -80,7 +80,25 @@ class Aligner:
         ]
         self.final = rg.final
         self.min_length = self.dist[rg.initial]
+        # Silent moves cost nothing, so the search jumps over them: from each state, the
+        # visible steps possible after any silent moves, and whether it can finish silently.
+        closures = [self._silent_closure(st) for st in range(len(self.succ))]
+        self.vsucc: list[list[tuple[str, int]]] = [
+            sorted({(lab, s2) for c in cl for lab, s2 in self.succ[c] if lab is not None})
+            for cl in closures
+        ]
+        self.finishes = [self.final in cl for cl in closures]
         self._closure: list[frozenset[str] | None] = [None] * len(self.succ)
+
+    def _silent_closure(self, state: int) -> set[int]:
+        seen, stack = {state}, [state]
+        while stack:
+            st = stack.pop()
+            for lab, s2 in self.succ[st]:
+                if lab is None and s2 not in seen:
+                    seen.add(s2)
+                    stack.append(s2)
+        return seen
 
     def shortest_run(self, state: int) -> list[str]:
         """Visible labels of a run from `state` to the final marking with the fewest of them."""
@@ -152,47 +170,46 @@ class _Search:
         return forced + max(0, self.a.dist[s] - matchable)
 
     def run(self) -> Alignment:
-        a, n, width = self.a, self.n, self.n + 1
+        a, n, width, trace = self.a, self.n, self.n + 1, self.trace
+        vsucc, finishes, dist, reach = a.vsucc, a.finishes, a.dist, a.reach
         start = a.rg.initial * width
-        goal = a.final * width + n
         best = {start: 0}
         parent: dict[int, tuple[int, int, str | None]] = {}
-        heap = [(self.h(a.rg.initial, 0), -0, 0, start)]
+        heap = [(self.h(a.rg.initial, 0), 0, 0, start)]
         deepest, pops = start, 0
+        push, pop = heapq.heappush, heapq.heappop
         while heap:
-            _, neg_i, g, key = heapq.heappop(heap)
-            if g > best.get(key, g):
+            _, _, g, key = pop(heap)
+            if g > best[key]:
                 continue
-            if key == goal:
+            s, i = divmod(key, width)
+            if i == n and finishes[s]:
                 return self._result(parent, key, g, optimal=True)
             pops += 1
-            if -neg_i > deepest % width or (-neg_i == deepest % width and g < best[deepest]):
+            if i > deepest % width:
                 deepest = key
             if self.deadline is not None and pops % 512 == 0 and time.monotonic() > self.deadline:
                 return self._complete(parent, deepest, best[deepest])
-            s, i = divmod(key, width)
-            for nkey, cost, kind, label in self._moves(s, i, width):
+            event = trace[i] if i < n else None
+            moves = [(s2, 0 if lab == event else 1, lab) for lab, s2 in vsucc[s]]
+            if event is not None:
+                moves.append((s, 1, None))
+            for s2, cost, lab in moves:
+                if lab is None:  # log move
+                    ni, kind, label = i + 1, LOG, event
+                elif cost == 0:
+                    ni, kind, label = i + 1, SYNC, lab
+                else:
+                    ni, kind, label = i, MODEL, lab
+                nkey = s2 * width + ni
                 ng = g + cost
                 if ng < best.get(nkey, ng + 1):
                     best[nkey] = ng
                     parent[nkey] = (key, kind, label)
-                    ns, ni = divmod(nkey, width)
-                    heapq.heappush(heap, (ng + self.h(ns, ni), -ni, ng, nkey))
+                    forced = self.blocked(reach[s2])[ni]
+                    h = forced + max(0, dist[s2] - (n - ni - forced))
+                    push(heap, (ng + h, -ni, ng, nkey))
         raise ModelError("the final marking cannot be reached; the model is not sound")
-
-    def _moves(self, s: int, i: int, width: int) -> list[tuple[int, int, int, str | None]]:
-        out: list[tuple[int, int, int, str | None]] = []
-        event = self.trace[i] if i < self.n else None
-        for label, s2 in self.a.succ[s]:
-            if label is None:
-                out.append((s2 * width + i, 0, TAU, None))
-            elif label == event:
-                out.append((s2 * width + i + 1, 0, SYNC, label))
-            else:
-                out.append((s2 * width + i, 1, MODEL, label))
-        if event is not None:
-            out.append((s * width + i + 1, 1, LOG, event))
-        return out
 
     def _path(self, parent: dict[int, tuple[int, int, str | None]], key: int) -> list[Move]:
         moves: list[Move] = []

@@ -10,6 +10,7 @@ import click
 from analytics.conformance.check import DEFAULT_BUDGET_S, METHODS, check_conformance
 from analytics.conformance.mapping import load_mapping, save_mapping, suggest_mapping
 from analytics.conformance.model import load_model
+from analytics.conformance.report import deviations_over_time
 from analytics.conformance.rules import check_rules, load_rules
 from analytics.engine import DuckDBEngine
 from proclens.options import db_option, emit_json, json_option, log_option
@@ -63,7 +64,16 @@ def conform(
                 progress=advance,
             )
         rule_results = check_rules(DuckDBEngine(store), name, rules)
-    data = result.to_json() | {"rules": [r.to_json() for r in rule_results]}
+        monthly = deviations_over_time(store, name, result, "month")
+    over_time = [
+        {"month": str(r.period)[:7], "cases": int(r.cases), "fitting_share": r.fitting_share,
+         "mean_fitness": r.mean_fitness, "skipped": int(r.skipped), "inserted": int(r.inserted)}
+        for r in monthly.itertuples()
+    ]  # fmt: skip
+    data = result.to_json() | {
+        "over_time": over_time,
+        "rules": [r.to_json() for r in rule_results],
+    }
     if as_json:
         emit_json(data)
         return

@@ -159,3 +159,44 @@ def test_tiny_log_one_skip_one_insertion_one_swap(store: EventStore) -> None:
     assert {d["activity"]: (d["skipped"], d["inserted"]) for d in result.deviations} == {
         "b": (1, 0), "x": (0, 1), swap.inserted[0]: (1, 1),
     } | ({"b": (2, 1)} if swap.inserted == ["b"] else {})  # fmt: skip
+
+
+def test_per_case_deviations_and_over_time(store: EventStore) -> None:
+    from analytics.conformance.report import case_deviations, deviations_over_time
+
+    log = load_csv(store, CASE10 / "input_log.csv")
+    result = check_conformance(store, log, load_model(CASE10 / "input.bpmn"))
+    cases = case_deviations(store, log, result).set_index("case_id")
+    assert list(cases.index) == ["q1", "q2", "q3", "q4", "q5"]
+    assert cases.loc["q5", "fitness"] == pytest.approx(0.8)
+    assert cases.loc["q5", "skipped"] == 1
+    assert cases.loc["q5", "deviations"] in ("skipped Budget check", "skipped Legal check")
+    assert cases["fits"].tolist() == [True, True, True, True, False]
+    monthly = deviations_over_time(store, log, result, "month")
+    assert monthly["cases"].tolist() == [5]
+    assert monthly["fitting_share"].tolist() == [pytest.approx(0.8)]
+    weekly = deviations_over_time(store, log, result, "week")
+    assert weekly["cases"].sum() == 5
+    assert weekly["skipped"].sum() == 1
+
+
+def test_budget_fallback_is_reported_and_an_upper_bound(store: EventStore) -> None:
+    from tests.conformance.nets import sequence_model
+
+    labels = [f"a{k:02d}" for k in range(40)]
+    model = sequence_model(labels)
+    aligner = Aligner(model.graph)
+    trace = tuple(reversed(labels))
+    exact = aligner.align(trace)
+    approx = aligner.align(trace, budget_s=0.0)
+    assert exact.optimal
+    assert not approx.optimal
+    assert approx.cost >= exact.cost
+    assert approx.fitness <= exact.fitness
+    # the approximate alignment is still a valid alignment: its log side is the trace
+    assert tuple(lg for lg, _ in approx.moves if lg is not None) == trace
+    assert tuple(m for _, m in approx.moves if m is not None) == tuple(labels)
+    log = load_traces(store, {"r": list(trace), "ok": labels})
+    result = check_conformance(store, log, model, budget_s=0.0)
+    assert [v.variant for v in result.fell_back] == [trace]
+    assert result.to_json()["fell_back_variants"][0]["cases"] == 1

@@ -93,6 +93,8 @@ def test_conform_json_contract(db: str) -> None:
     assert data["fitting_cases_share"] == 0.8
     assert data["method"] == "alignments"
     assert data["rules"] == []
+    assert data["over_time"][0]["month"] == "2024-10"
+    assert data["over_time"][0]["skipped"] == 1
     assert set(data["deviations"][0]) >= {"activity", "skipped", "inserted"}
 
 
