@@ -101,7 +101,8 @@ def main() -> None:
                       .stdout.strip().splitlines()[-1])  # fmt: skip
     print(
         f"ProcLens check_conformance: {ours['seconds']:.1f} s, peak RSS "
-        f"{ours['peak_mb']:.0f} MB, {ours['variants']:,} variants, fitness {ours['fitness']:.6f}, fitting cases "
+        f"{ours['peak_mb']:.0f} MB, {ours['variants']:,} variants, "
+        f"fitness {ours['fitness']:.6f}, fitting cases "
         f"{ours['fitting']:.2%}, average trace fitness {ours['average']:.6f}, precision "
         f"{ours['precision']:.4f}; {ours['fell_back']} variants ({ours['fell_back_cases']} "
         f"cases) fell back; alignment bound {args.total_budget:.0f} s"
