@@ -191,7 +191,9 @@ class _Search:
             if self.deadline is not None and pops % 512 == 0 and time.monotonic() > self.deadline:
                 return self._complete(parent, deepest, best[deepest])
             event = trace[i] if i < n else None
-            moves = [(s2, 0 if lab == event else 1, lab) for lab, s2 in vsucc[s]]
+            moves: list[tuple[int, int, str | None]] = [
+                (s2, 0 if lab == event else 1, lab) for lab, s2 in vsucc[s]
+            ]
             if event is not None:
                 moves.append((s, 1, None))
             for s2, cost, lab in moves:

@@ -66,9 +66,10 @@ def conform(
         rule_results = check_rules(DuckDBEngine(store), name, rules)
         monthly = deviations_over_time(store, name, result, "month")
     over_time = [
-        {"month": str(r.period)[:7], "cases": int(r.cases), "fitting_share": r.fitting_share,
-         "mean_fitness": r.mean_fitness, "skipped": int(r.skipped), "inserted": int(r.inserted)}
-        for r in monthly.itertuples()
+        {"month": str(r["period"])[:7], "cases": int(r["cases"]),
+         "fitting_share": float(r["fitting_share"]), "mean_fitness": float(r["mean_fitness"]),
+         "skipped": int(r["skipped"]), "inserted": int(r["inserted"])}
+        for r in monthly.to_dict("records")
     ]  # fmt: skip
     data = result.to_json() | {
         "over_time": over_time,
