@@ -22,6 +22,7 @@ from analytics.conformance.model import ProcessModel
 from analytics.conformance.precision import precision
 from analytics.conformance.replay import log_fitness, token_replay
 from analytics.engine import Engine, engine_for
+from analytics.filters import Filter
 from analytics.variants import variant_counts
 from proclens.errors import ProcLensError
 from proclens.store import EventStore
@@ -102,17 +103,19 @@ def check_conformance(
     budget_s: float = DEFAULT_BUDGET_S,
     progress: Callable[[int, int | None], None] | None = None,
     total_budget_s: float | None = None,
+    flt: Filter | None = None,
 ) -> ConformanceResult:
     """Fitness, precision, fitting share and deviations of `log` against `model`.
 
     `budget_s` bounds the search per variant, `total_budget_s` the whole alignment phase:
     once it is spent, the remaining variants get the approximate alignment at once.
+    `flt` narrows the cases (the dashboard's global filter).
     """
     if method not in METHODS:
         raise ProcLensError(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
     began = time.monotonic()
     engine = engine_for(store)
-    variants = variant_counts(engine, log)
+    variants = variant_counts(engine, log, flt)
     activities = sorted({a for v, _ in variants for a in v})
     mapping = mapping or exact_mapping(model.tasks, activities)
     mapped = relabel(model, mapping)
