@@ -30,6 +30,8 @@ from analytics.conformance.netgraph import (
 from proclens.errors import ModelError
 
 SYNC, MODEL, LOG, TAU = 0, 1, 2, 3
+SCALE = 1 << 20  # a deviation outweighs any number of silent moves
+GOAL = -1  # the search's goal node: the final marking reached after the whole trace
 Move = tuple[str | None, str | None]  # (log activity or None, model activity or None)
 
 
@@ -82,22 +84,24 @@ class Aligner:
         self.min_length = self.dist[rg.initial]
         # Silent moves cost nothing, so the search jumps over them: from each state, the
         # visible steps possible after any silent moves, and whether it can finish silently.
+        # Among alignments with equally few deviations, the one with fewest silent moves wins
+        # (as in pm4py, whose silent moves cost 1 against 10000), so attributions agree.
         closures = [self._silent_closure(st) for st in range(len(self.succ))]
-        self.vsucc: list[list[tuple[str, int]]] = [
-            sorted({(lab, s2) for c in cl for lab, s2 in self.succ[c] if lab is not None})
-            for cl in closures
+        self.vsucc: list[list[tuple[str, int, int]]] = [
+            _visible_steps(self.succ, cl) for cl in closures
         ]
-        self.finishes = [self.final in cl for cl in closures]
+        self.finish_taus: list[int | None] = [cl.get(self.final) for cl in closures]
         self._closure: list[frozenset[str] | None] = [None] * len(self.succ)
 
-    def _silent_closure(self, state: int) -> set[int]:
-        seen, stack = {state}, [state]
-        while stack:
-            st = stack.pop()
+    def _silent_closure(self, state: int) -> dict[int, int]:
+        """States reachable by silent moves only -> fewest silent moves needed (BFS)."""
+        seen, queue = {state: 0}, deque([state])
+        while queue:
+            st = queue.popleft()
             for lab, s2 in self.succ[st]:
                 if lab is None and s2 not in seen:
-                    seen.add(s2)
-                    stack.append(s2)
+                    seen[s2] = seen[st] + 1
+                    queue.append(s2)
         return seen
 
     def shortest_run(self, state: int) -> list[str]:
@@ -145,6 +149,18 @@ class Aligner:
         return search.run()
 
 
+def _visible_steps(
+    succ: list[list[tuple[str | None, int]]], closure: dict[int, int]
+) -> list[tuple[str, int, int]]:
+    """(label, next state, silent moves before it), the fewest silent moves per step."""
+    steps: dict[tuple[str, int], int] = {}
+    for c, taus in closure.items():
+        for lab, s2 in succ[c]:
+            if lab is not None and taus < steps.get((lab, s2), taus + 1):
+                steps[(lab, s2)] = taus
+    return sorted((lab, s2, taus) for (lab, s2), taus in steps.items())
+
+
 class _Search:
     def __init__(self, aligner: Aligner, trace: tuple[str, ...], deadline: float | None) -> None:
         self.a = aligner
@@ -171,35 +187,41 @@ class _Search:
 
     def run(self) -> Alignment:
         a, n, width, trace = self.a, self.n, self.n + 1, self.trace
-        vsucc, finishes, dist, reach = a.vsucc, a.finishes, a.dist, a.reach
+        vsucc, finish, dist, reach = a.vsucc, a.finish_taus, a.dist, a.reach
         start = a.rg.initial * width
         best = {start: 0}
         parent: dict[int, tuple[int, int, str | None]] = {}
-        heap = [(self.h(a.rg.initial, 0), 0, 0, start)]
+        heap = [(self.h(a.rg.initial, 0) * SCALE, 0, 0, start)]
         deepest, pops = start, 0
         push, pop = heapq.heappush, heapq.heappop
         while heap:
             _, _, g, key = pop(heap)
             if g > best[key]:
                 continue
+            if key == GOAL:
+                return self._result(parent, parent[GOAL][0], g // SCALE, optimal=True)
             s, i = divmod(key, width)
-            if i == n and finishes[s]:
-                return self._result(parent, key, g, optimal=True)
             pops += 1
             if i > deepest % width:
                 deepest = key
             if self.deadline is not None and pops % 512 == 0 and time.monotonic() > self.deadline:
-                return self._complete(parent, deepest, best[deepest])
+                return self._complete(parent, deepest, best[deepest] // SCALE)
+            taus_to_end = finish[s]
+            if i == n and taus_to_end is not None:
+                ng = g + taus_to_end
+                if ng < best.get(GOAL, ng + 1):
+                    best[GOAL], parent[GOAL] = ng, (key, TAU, None)
+                    push(heap, (ng, 0, ng, GOAL))
             event = trace[i] if i < n else None
             moves: list[tuple[int, int, str | None]] = [
-                (s2, 0 if lab == event else 1, lab) for lab, s2 in vsucc[s]
+                (s2, (0 if lab == event else SCALE) + taus, lab) for lab, s2, taus in vsucc[s]
             ]
             if event is not None:
-                moves.append((s, 1, None))
+                moves.append((s, SCALE, None))
             for s2, cost, lab in moves:
                 if lab is None:  # log move
                     ni, kind, label = i + 1, LOG, event
-                elif cost == 0:
+                elif lab == event:
                     ni, kind, label = i + 1, SYNC, lab
                 else:
                     ni, kind, label = i, MODEL, lab
@@ -210,7 +232,7 @@ class _Search:
                     parent[nkey] = (key, kind, label)
                     forced = self.blocked(reach[s2])[ni]
                     h = forced + max(0, dist[s2] - (n - ni - forced))
-                    push(heap, (ng + h, -ni, ng, nkey))
+                    push(heap, (ng + h * SCALE, -ni, ng, nkey))
         raise ModelError("the final marking cannot be reached; the model is not sound")
 
     def _path(self, parent: dict[int, tuple[int, int, str | None]], key: int) -> list[Move]:

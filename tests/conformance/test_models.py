@@ -123,3 +123,19 @@ def test_sample_models_import() -> None:
     reimb = load_model(SAMPLE_LOGS / "models" / "bpic2020_reimbursement.bpmn")
     assert set(reimb.lanes) == {"Employee", "Travel Administration", "Budget Owner",
                                 "Supervisor", "Director"}  # fmt: skip
+
+
+def test_copies_match_the_shared_model_folder() -> None:
+    shared = next(
+        (
+            p / "shared" / "data" / "models" / "bpmn"
+            for p in DATA.parents
+            if (p / "shared").is_dir()
+        ),
+        None,
+    )
+    if shared is None or not shared.is_dir():
+        pytest.skip("../shared/data is not on this machine")
+    for original in shared.iterdir():
+        copy = DATA / "models" / "bpmn" / original.name
+        assert copy.read_bytes() == original.read_bytes(), original.name
