@@ -47,14 +47,10 @@ def test_sepsis_alignments_agree_with_pm4py(store: EventStore) -> None:
                 inserted[log_move] += 1
     ours_skipped = {d["activity"]: d["skipped"] for d in ours.deviations if d["skipped"]}
     ours_inserted = {d["activity"]: d["inserted"] for d in ours.deviations if d["inserted"]}
-    # Equal totals always; per activity, optimal alignments may place a deviation on a
-    # different (equally cheap) activity, so compare within 10 % of the total.
-    assert sum(ours_skipped.values()) + sum(ours_inserted.values()) == sum(skipped.values()) + sum(
-        inserted.values()
-    )
-    total = sum(skipped.values()) + sum(inserted.values())
-    diff = sum(abs(ours_skipped.get(k, 0) - skipped[k]) for k in set(skipped) | set(ours_skipped))
-    diff += sum(
-        abs(ours_inserted.get(k, 0) - inserted[k]) for k in set(inserted) | set(ours_inserted)
-    )
-    assert diff <= 0.1 * total, (ours.deviations, skipped, inserted)
+    # Totals agree: as many log moves and as many model moves as pm4py. Which activity a
+    # deviation is charged to is not unique: a swap is "log move A + model move A" or "model
+    # move B + log move B", and a missing step of a choice can be any of its branches, all at
+    # the same cost. pm4py breaks such ties its own way, so per-activity counts are not
+    # compared one to one (the per-variant costs above are).
+    assert sum(ours_skipped.values()) == sum(skipped.values())
+    assert sum(ours_inserted.values()) == sum(inserted.values())
