@@ -1,0 +1,199 @@
+"""check_conformance: the log of the store against a designed model, once per variant.
+
+Variants come from SQL (analytics.variants.variant_counts); each is aligned (or token-replayed)
+once and weighted by its number of cases. Fitness follows the standard definition:
+trace fitness = 1 - cost / (trace length + length of the shortest model run), log fitness =
+1 - sum(cases * cost) / sum(cases * (trace length + shortest run)); silent moves cost nothing,
+so a log whose every case fits has fitness exactly 1.0, and an empty case fits when the model
+can finish with silent moves only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from analytics.conformance.align import Aligner, Alignment
+from analytics.conformance.mapping import LabelMapping, exact_mapping, relabel
+from analytics.conformance.model import ProcessModel
+from analytics.conformance.precision import precision
+from analytics.conformance.replay import log_fitness, token_replay
+from analytics.engine import Engine, engine_for
+from analytics.filters import Filter
+from analytics.variants import variant_counts
+from proclens.errors import ProcLensError
+from proclens.store import EventStore
+
+Method = Literal["alignments", "token-replay"]
+METHODS: tuple[str, ...] = ("alignments", "token-replay")
+DEFAULT_BUDGET_S = 5.0
+
+
+@dataclass
+class VariantResult:
+    variant: tuple[str, ...]
+    cases: int
+    fitness: float
+    fits: bool
+    cost: int | None  # alignment cost (None for token replay)
+    skipped: list[str] = field(default_factory=list)  # model moves
+    inserted: list[str] = field(default_factory=list)  # log moves
+    fell_back: bool = False  # budget ran out: approximate alignment (fitness is a lower bound)
+
+
+@dataclass
+class ConformanceResult:
+    log: str
+    model: str
+    process: str
+    method: str
+    fitness: float
+    precision: float
+    fitting_cases_share: float  # 0..1
+    average_trace_fitness: float
+    cases: int
+    variants: list[VariantResult]
+    deviations: list[dict[str, Any]]  # [{"activity", "skipped", "inserted"}]
+    unmapped_tasks: list[str]
+    unmapped_activities: list[str]
+    roles: dict[str, str]
+    seconds: float
+    budget_s: float
+
+    @property
+    def fell_back(self) -> list[VariantResult]:
+        return [v for v in self.variants if v.fell_back]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "log": self.log,
+            "model": self.model,
+            "process": self.process,
+            "method": self.method,
+            "fitness": self.fitness,
+            "precision": self.precision,
+            "fitting_cases_share": self.fitting_cases_share,
+            "average_trace_fitness": self.average_trace_fitness,
+            "cases": self.cases,
+            "variants": len(self.variants),
+            "deviations": self.deviations,
+            "unmapped_tasks": self.unmapped_tasks,
+            "unmapped_activities": self.unmapped_activities,
+            "fell_back_variants": [
+                {"variant": list(v.variant), "cases": v.cases, "fitness": v.fitness}
+                for v in self.fell_back
+            ],
+            "budget_s_per_variant": self.budget_s,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def variant_table(self) -> list[dict[str, Any]]:
+        return [asdict(v) for v in self.variants]
+
+
+def check_conformance(
+    store: EventStore | Engine,
+    log: str,
+    model: ProcessModel,
+    mapping: LabelMapping | None = None,
+    method: Method = "alignments",
+    budget_s: float = DEFAULT_BUDGET_S,
+    progress: Callable[[int, int | None], None] | None = None,
+    total_budget_s: float | None = None,
+    flt: Filter | None = None,
+) -> ConformanceResult:
+    """Fitness, precision, fitting share and deviations of `log` against `model`.
+
+    `budget_s` bounds the search per variant, `total_budget_s` the whole alignment phase:
+    once it is spent, the remaining variants get the approximate alignment at once.
+    `flt` narrows the cases (the dashboard's global filter).
+    """
+    if method not in METHODS:
+        raise ProcLensError(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
+    began = time.monotonic()
+    engine = engine_for(store)
+    variants = variant_counts(engine, log, flt)
+    activities = sorted({a for v, _ in variants for a in v})
+    mapping = mapping or exact_mapping(model.tasks, activities)
+    mapped = relabel(model, mapping)
+    aligner = Aligner(mapped.graph)
+    if method == "alignments":
+        results = _align_all(aligner, variants, budget_s, progress, total_budget_s)
+        fitness = _alignment_log_fitness(results, aligner.min_length)
+    else:
+        results, fitness = _replay_all(mapped, variants)
+    cases = sum(n for _, n in variants)
+    return ConformanceResult(
+        log=log,
+        model=model.path,
+        process=model.process_id,
+        method=method,
+        fitness=fitness,
+        precision=precision(aligner, variants),
+        fitting_cases_share=sum(r.cases for r in results if r.fits) / cases if cases else 1.0,
+        average_trace_fitness=sum(r.fitness * r.cases for r in results) / cases if cases else 1.0,
+        cases=cases,
+        variants=results,
+        deviations=_deviation_counts(results),
+        unmapped_tasks=mapping.unmapped_tasks(model.tasks, activities),
+        unmapped_activities=mapping.unmapped_activities(model.tasks, activities),
+        roles=mapped.roles,
+        seconds=time.monotonic() - began,
+        budget_s=budget_s,
+    )
+
+
+def _align_all(
+    aligner: Aligner,
+    variants: list[tuple[tuple[str, ...], int]],
+    budget_s: float,
+    progress: Callable[[int, int | None], None] | None,
+    total_budget_s: float | None = None,
+) -> list[VariantResult]:
+    out = []
+    end = None if total_budget_s is None else time.monotonic() + total_budget_s
+    for k, (variant, cases) in enumerate(variants):
+        budget = budget_s if end is None else max(0.0, min(budget_s, end - time.monotonic()))
+        a: Alignment = aligner.align(variant, budget)
+        out.append(
+            VariantResult(
+                variant, cases, a.fitness, a.fits, a.cost, a.skipped, a.inserted, not a.optimal
+            )
+        )
+        if progress is not None:
+            progress(k + 1, len(variants))
+    return out
+
+
+def _alignment_log_fitness(results: list[VariantResult], min_length: int) -> float:
+    cost = sum((r.cost or 0) * r.cases for r in results)
+    worst = sum((len(r.variant) + min_length) * r.cases for r in results)
+    return 1.0 if worst == 0 else 1.0 - cost / worst
+
+
+def _replay_all(
+    model: ProcessModel, variants: list[tuple[tuple[str, ...], int]]
+) -> tuple[list[VariantResult], float]:
+    traces = [v for v, _ in variants]
+    counts = [n for _, n in variants]
+    replayed = token_replay(model, traces)
+    results = [
+        VariantResult(v, n, r.fitness, r.fits, None, [], list(r.inserted))
+        for (v, n), r in zip(variants, replayed, strict=True)
+    ]
+    return results, log_fitness(replayed, counts)
+
+
+def _deviation_counts(results: list[VariantResult]) -> list[dict[str, Any]]:
+    skipped: Counter[str] = Counter()
+    inserted: Counter[str] = Counter()
+    for r in results:
+        for a in r.skipped:
+            skipped[a] += r.cases
+        for a in r.inserted:
+            inserted[a] += r.cases
+    names = sorted(set(skipped) | set(inserted), key=lambda a: (-skipped[a] - inserted[a], a))
+    return [{"activity": a, "skipped": skipped[a], "inserted": inserted[a]} for a in names]

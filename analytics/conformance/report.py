@@ -1,0 +1,93 @@
+"""Per-case deviations and deviations over time, joined in SQL from the per-variant results.
+
+The variant results (a few thousand rows at most) go to the engine as list parameters; cases,
+their variants and their start times stay in the store. Cases without events have the empty
+variant.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+from analytics.base import CASE_ORDER, instances_sql
+from analytics.conformance.check import ConformanceResult
+from analytics.engine import Engine, engine_for
+from proclens.store import EventStore
+
+SEP = "\x1f"  # joins a variant's activities into one key
+Period = Literal["week", "month"]
+
+
+def _variant_rows_sql() -> str:
+    return (
+        "SELECT unnest(?::VARCHAR[]) AS vkey, unnest(?::DOUBLE[]) AS fitness, "
+        "unnest(?::BOOLEAN[]) AS fits, unnest(?::INTEGER[]) AS skipped, "
+        "unnest(?::INTEGER[]) AS inserted, unnest(?::VARCHAR[]) AS deviations"
+    )
+
+
+def _variant_params(result: ConformanceResult) -> list[list[object]]:
+    vs = result.variants
+    return [
+        [SEP.join(v.variant) for v in vs],
+        [v.fitness for v in vs],
+        [v.fits for v in vs],
+        [len(v.skipped) for v in vs],
+        [len(v.inserted) for v in vs],
+        [_describe(v.skipped, v.inserted) for v in vs],
+    ]
+
+
+def _describe(skipped: list[str], inserted: list[str]) -> str:
+    parts = [f"skipped {a}" for a in skipped] + [f"inserted {a}" for a in inserted]
+    return "; ".join(parts)
+
+
+def _cases_sql() -> str:
+    """case_id, variant key and start time of every case of log `?` (two parameters: log)."""
+    return f"""
+        SELECT c.case_id, coalesce(s.vkey, '') AS vkey, s.start_ts
+        FROM cases c LEFT JOIN (
+            SELECT case_id, array_to_string(list(activity ORDER BY {CASE_ORDER}), '{SEP}') AS vkey,
+                   min(order_ts) AS start_ts
+            FROM ({instances_sql()}) GROUP BY case_id) s USING (case_id)
+        WHERE c.log = ?"""
+
+
+def case_deviations(
+    store: EventStore | Engine, log: str, result: ConformanceResult
+) -> pd.DataFrame:
+    """One row per case: start, fitness, fits, skipped and inserted counts, deviations text."""
+    engine = engine_for(store)
+    return engine.frame(
+        f"""
+        WITH v AS ({_variant_rows_sql()}), c AS ({_cases_sql()})
+        SELECT c.case_id, c.start_ts, v.fitness, v.fits, v.skipped, v.inserted, v.deviations
+        FROM c JOIN v USING (vkey) ORDER BY c.start_ts NULLS LAST, c.case_id
+        """,
+        [*_variant_params(result), log, log],
+    )
+
+
+def deviations_over_time(
+    store: EventStore | Engine, log: str, result: ConformanceResult, period: Period = "month"
+) -> pd.DataFrame:
+    """Per week or month of case start: cases, fitting share, mean fitness, deviations."""
+    if period not in ("week", "month"):
+        raise ValueError("period must be 'week' or 'month'")
+    engine = engine_for(store)
+    return engine.frame(
+        f"""
+        WITH v AS ({_variant_rows_sql()}), c AS ({_cases_sql()})
+        SELECT date_trunc('{period}', c.start_ts) AS period, count(*) AS cases,
+               avg(CASE WHEN v.fits THEN 1.0 ELSE 0.0 END) AS fitting_share,
+               avg(v.fitness) AS mean_fitness, sum(v.skipped) AS skipped,
+               sum(v.inserted) AS inserted
+        FROM c JOIN v USING (vkey)
+        WHERE c.start_ts IS NOT NULL
+        GROUP BY ALL ORDER BY period
+        """,
+        [*_variant_params(result), log, log],
+    )
