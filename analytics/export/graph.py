@@ -22,7 +22,7 @@ SIZES: dict[str, tuple[float, float]] = {
     "silent": (16.0, 50.0),
 }
 LINE_HEIGHT = 16.0
-LINE_UNITS = 18  # text units per line; a wide (CJK) character is 2 units
+LINE_UNITS = 16  # text units per line; a wide (CJK) character is 2 units
 
 
 @dataclass

@@ -199,7 +199,10 @@ def _place(
     for _ in range(4):  # pull towards neighbours, keep the order and the gaps
         for nodes in order:
             wanted = [_mean([centre[m] for m in neighbours[n]], centre[n]) for n in nodes]
-            _pack(nodes, wanted, centre, [size(n)[1] for n in nodes], node_gap, margin)
+            _pack(nodes, wanted, centre, [size(n)[1] for n in nodes], node_gap)
+    top = min((centre[n] - size(n)[1] / 2 for n in centre), default=margin)
+    for n in centre:  # the highest box starts at the margin
+        centre[n] += margin - top
     boxes: dict[str, Box] = {}
     for k, nodes in enumerate(order):
         col = max((size(n)[0] for n in nodes), default=0.0)
@@ -215,18 +218,18 @@ def _pack(
     centre: dict[str, float],
     heights: list[float],
     gap: float,
-    margin: float,
 ) -> None:
-    """Centres as close to `wanted` as the order and the minimum gap allow."""
+    """Centres as close to `wanted` as the order and the minimum gap allow.
+
+    A downward pass keeps the gap to the node above; the whole layer is then shifted by the
+    mean remaining displacement, so layers do not drift downwards.
+    """
     ys = list(wanted)
-    for i in range(len(nodes)):  # downwards: no overlap with the one above
-        if i == 0:
-            low = margin + heights[0] / 2
-        else:
-            low = ys[i - 1] + (heights[i - 1] + heights[i]) / 2 + gap
-        ys[i] = max(ys[i], low)
+    for i in range(1, len(nodes)):
+        ys[i] = max(ys[i], ys[i - 1] + (heights[i - 1] + heights[i]) / 2 + gap)
+    shift = sum(w - y for w, y in zip(wanted, ys, strict=True)) / max(len(ys), 1)
     for n, y in zip(nodes, ys, strict=True):
-        centre[n] = y
+        centre[n] = y + shift
 
 
 def _route(
