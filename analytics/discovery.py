@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Literal, TypeVar
 
 from analytics.engine import Engine, engine_for
@@ -88,7 +89,7 @@ def directly_follows(variants: Variants) -> DirectlyFollows:
         ends[seq[-1]] += n
         for a in seq:
             acts[a] += n
-        pairs = list(zip(seq, seq[1:], strict=False))
+        pairs = list(pairwise(seq))
         for p in pairs:
             edges[p] += n
         for p in set(pairs):

@@ -79,7 +79,8 @@ class SparkEngine:
         return [tuple(_value(v) for v in row) for row in result]
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        return self.spark.sql(to_spark(sql), args=list(params)).toPandas()
+        frame: pd.DataFrame = self.spark.sql(to_spark(sql), args=list(params)).toPandas()
+        return frame
 
     def _register(self, df: Any, source: str) -> None:
         from pyspark.sql import functions as F

@@ -49,7 +49,7 @@ def _ordered_list(node: exp.Expression) -> exp.Expression:
         f"TRANSFORM(SORT_ARRAY(COLLECT_LIST(STRUCT({', '.join(fields)}, {value} AS __v))), "
         "__x -> __x.__v)"
     )
-    return sqlglot.parse_one(text, read="spark")
+    return exp.maybe_parse(text, dialect="spark")
 
 
 def _functions(node: exp.Expression) -> exp.Expression:

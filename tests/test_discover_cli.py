@@ -21,18 +21,24 @@ def db(db_path: Path) -> Path:
     return db_path
 
 
-def test_discover_writes_by_extension(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_discover_writes_by_extension(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "model.json"
     args = ["discover", "--db", str(db), "--log", "c17", "--miner", "inductive"]
     assert main([*args, "--out", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["process_tree"] == "->( 'Submit invoice', *( 'Approve invoice', tau ), 'Pay invoice' )"
+    assert (
+        data["process_tree"] == "->( 'Submit invoice', *( 'Approve invoice', tau ), 'Pay invoice' )"
+    )
     assert "written to" in capsys.readouterr().out
     assert main([*args, "--out", str(tmp_path / "model.bpmn")]) == 0
     assert (tmp_path / "model.bpmn").read_text(encoding="utf-8").count("<bpmndi:BPMNShape") == 7
 
 
-def test_discover_errors_are_one_line(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_discover_errors_are_one_line(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     base = ["discover", "--db", str(db), "--log", "c17"]
     assert main([*base, "--out", str(tmp_path / "m.txt")]) == 2
     assert "unknown extension '.txt'" in capsys.readouterr().err

@@ -53,7 +53,9 @@ def graph_from_pm4py_bpmn(model: Any) -> Graph:
         ids[id(node)] = f"{_PREFIX.get(kind, 'Gateway')}_{len(ids) + 1}"
         label = str(node.get_name() or "") if kind == "task" else ""
         graph.add(Node(ids[id(node)], label, kind))
-    flows = sorted(model.get_flows(), key=lambda f: (ids[id(f.get_source())], ids[id(f.get_target())]))
+    flows = sorted(
+        model.get_flows(), key=lambda f: (ids[id(f.get_source())], ids[id(f.get_target())])
+    )
     for flow in flows:
         graph.connect(ids[id(flow.get_source())], ids[id(flow.get_target())])
     return graph

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from analytics.export.graph import Graph
 
@@ -145,7 +146,7 @@ def _order_layers(
     up: dict[str, list[str]] = defaultdict(list)
     down: dict[str, list[str]] = defaultdict(list)
     for chain in chains.values():
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in pairwise(chain):
             down[a].append(b)
             up[b].append(a)
     first_seen = {n: i for i, n in enumerate(ids)}
@@ -161,7 +162,12 @@ def _order_layers(
             pos = {n: i for i, n in enumerate(ref)}
             current = {n: i for i, n in enumerate(order[k])}
 
-            def bary(n: str, pos: dict[str, int] = pos, current: dict[str, int] = current) -> float:
+            def bary(
+                n: str,
+                pos: dict[str, int] = pos,
+                current: dict[str, int] = current,
+                neighbours: dict[str, list[str]] = neighbours,
+            ) -> float:
                 near = [pos[m] for m in neighbours[n] if m in pos]
                 return sum(near) / len(near) if near else float(current[n])
 
@@ -182,7 +188,7 @@ def _place(
 
     neighbours: dict[str, list[str]] = defaultdict(list)
     for chain in chains.values():
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in pairwise(chain):
             neighbours[a].append(b)
             neighbours[b].append(a)
     xs: list[float] = []
@@ -191,7 +197,7 @@ def _place(
         xs.append(x)
         x += max((size(n)[0] for n in nodes), default=0.0) + layer_gap
     centre: dict[str, float] = {}
-    for k, nodes in enumerate(order):  # first pass: stacked
+    for nodes in order:  # first pass: stacked
         y = margin
         for n in nodes:
             centre[n] = y + size(n)[1] / 2

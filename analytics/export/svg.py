@@ -22,8 +22,8 @@ def svg_text(graph: Graph, layout: Layout | None = None) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{layout.width:.0f}" '
         f'height="{layout.height:.0f}" viewBox="0 0 {layout.width:.0f} {layout.height:.0f}" '
-        f"font-family={quoteattr(FONT)} font-size=\"12\">",
-        "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
+        f'font-family={quoteattr(FONT)} font-size="12">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
         'markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
         '<path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>',
         f'<rect width="{layout.width:.0f}" height="{layout.height:.0f}" fill="white"/>',

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from analytics.discovery import MINERS, discover
+from analytics.discovery import MINERS, Miner, discover
 from analytics.export.writers import FORMATS, write_model
-from proclens.options import db_option, log_option
-from proclens.store import EventStore
+from proclens.options import db_option, engine_option, log_option, open_engine
 
 
 @click.command("discover")
@@ -43,13 +42,20 @@ from proclens.store import EventStore
     type=click.Path(dir_okay=False),
     help=f"Output file; its extension picks the format: {', '.join(FORMATS)}.",
 )
+@engine_option
 def command(
-    log: str | None, db: str | None, miner: str, noise: float, dependency: float, out: str
+    log: str | None,
+    db: str | None,
+    miner: Miner,
+    noise: float,
+    dependency: float,
+    out: str,
+    engine: str,
+    parquet: str | None,
 ) -> None:
     """Discover a model (from the variants computed in SQL) and export it."""
-    with EventStore.open(db, read_only=True) as store:
-        name = store.require_log(log)
-        model = discover(store, name, miner, noise=noise, dependency=dependency)  # type: ignore[arg-type]
+    with open_engine(engine, db, log, parquet) as (runner, name):
+        model = discover(runner, name, miner, noise=noise, dependency=dependency)
     path = write_model(model, Path(out))
     detail = f", tree {model.tree}" if model.tree is not None and len(str(model.tree)) < 300 else ""
     click.echo(f"{name}: {miner} model written to {path}{detail}")
