@@ -5,8 +5,9 @@ sqlglot handles most of the dialect; these transforms cover what it does not car
 - `list(x ORDER BY k1, k2)`: Spark's `collect_list` has no ORDER BY, so the values are
   collected as structs `(k1, k2, x)`, sorted (structs sort field by field) and unwrapped;
 - `epoch_us(ts)` -> `unix_micros(ts)`;
-- `median(x)` / `quantile_cont(x, p)` -> `percentile(x, p)` (exact and linearly interpolated in
-  both engines).
+- `median(x)`, `quantile_cont(x, p)` and `percentile_cont(p) WITHIN GROUP (ORDER BY x)` ->
+  `percentile(x, p)`: exact and linearly interpolated in both engines (sqlglot's own choice,
+  `percentile_approx`, would give different numbers).
 
 Anything else that does not translate should be made portable in the one shared query.
 """
@@ -55,6 +56,11 @@ def _ordered_list(node: exp.Expression) -> exp.Expression:
 def _functions(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "epoch_us":
         return exp.Anonymous(this="UNIX_MICROS", expressions=node.expressions)
+    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileCont):
+        keys = node.expression.expressions if isinstance(node.expression, exp.Order) else []
+        if len(keys) != 1 or keys[0].args.get("desc"):
+            raise TranslationError("percentile_cont needs exactly one ascending ORDER BY key")
+        return exp.Anonymous(this="PERCENTILE", expressions=[keys[0].this, node.this.this])
     if isinstance(node, exp.Median):
         return exp.Anonymous(this="PERCENTILE", expressions=[node.this, exp.Literal.number(0.5)])
     if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:

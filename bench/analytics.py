@@ -47,6 +47,7 @@ from analytics.maps import process_map
 from analytics.variants import variants
 from proclens.store import EventStore
 store = EventStore.open(sys.argv[1], read_only=True)
+store.con.execute("SET enable_progress_bar = false")
 t1 = time.perf_counter()
 m = process_map(store, "bench")
 v = variants(store, "bench")
@@ -149,7 +150,8 @@ def run(code: str, arg: Path, timeout: float) -> dict[str, Any]:
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["?"])[-1]
         return {"error": f"exit {done.returncode}: {tail}"}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]  # skip progress bars
+    result: dict[str, Any] = json.loads(lines[-1])
     result["wall_s"] = time.perf_counter() - started
     return result
 

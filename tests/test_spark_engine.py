@@ -43,6 +43,9 @@ def test_ordered_list_translation() -> None:
     assert to_spark("SELECT epoch_us(ts), median(x), quantile_cont(x, 0.9) FROM t") == (
         "SELECT UNIX_MICROS(ts), PERCENTILE(x, 0.5), PERCENTILE(x, 0.9) FROM t"
     )
+    assert to_spark("SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY x) FROM t") == (
+        "SELECT PERCENTILE(x, 0.9) FROM t"
+    )
     with pytest.raises(TranslationError, match="DESC"):
         to_spark("SELECT list(a ORDER BY b DESC) FROM t")
 
