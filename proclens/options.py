@@ -194,7 +194,7 @@ def engine_option(f: F) -> F:
 def open_engine(
     engine: str, db: str | None, log: str | None, parquet: str | None
 ) -> Iterator[tuple[Any, str]]:
-    """(analytics engine, log name) for a command; the store or Spark session is closed after."""
+    """(analytics engine, log name) for a command; the store is closed after."""
     if engine == "spark":
         from analytics.spark_engine import SparkEngine
 
@@ -204,11 +204,7 @@ def open_engine(
                 "(write one with 'proclens export-log --log NAME --out FILE.parquet')"
             )
         name = log or Path(parquet).stem
-        spark = SparkEngine(parquet, name)
-        try:
-            yield spark, name
-        finally:
-            spark.spark.stop()
+        yield SparkEngine(parquet, name), name  # the local session ends with the process
         return
     from analytics.engine import DuckDBEngine
     from proclens.store import EventStore

@@ -90,3 +90,25 @@ def test_spark_reports_a_missing_file(spark: Any, tmp_path: Path) -> None:
 
     with pytest.raises(SparkEngineError, match="export-log"):
         SparkEngine(tmp_path / "none.parquet", "x", spark)
+
+
+@pytest.mark.slow
+def test_cli_engine_spark(
+    spark: Any, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`proclens stats --engine spark --parquet FILE` prints what the DuckDB run prints."""
+    import json
+
+    from proclens.cli import main
+
+    with EventStore.open(db_path) as store:
+        load_csv_case(store, "17-duplicate-events", "c17", columns=CSV)
+        parquet = export_parquet(store, "c17", tmp_path / "c17.parquet")
+    assert main(["stats", "--db", str(db_path), "--log", "c17", "--json"]) == 0
+    duck = json.loads(capsys.readouterr().out)
+    assert main(["stats", "--engine", "spark", "--parquet", str(parquet), "--json"]) == 0
+    on_spark = json.loads(capsys.readouterr().out)
+    assert on_spark == {**duck, "log": "c17"}
+    assert on_spark["events"] == 14
+    assert main(["stats", "--engine", "spark"]) == 2
+    assert "--parquet" in capsys.readouterr().err
