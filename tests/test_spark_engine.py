@@ -11,7 +11,7 @@ import pytest
 from analytics.engine import DuckDBEngine
 from analytics.spark_sql import TranslationError, to_spark
 from analytics.stats import log_stats
-from analytics.variants import case_sequences_sql, variant_counts
+from analytics.variants import variant_counts
 from proclens.columns import XES_KEYS
 from proclens.store import EventStore
 from tests.cases import load_csv_case
@@ -35,10 +35,12 @@ def export_parquet(store: EventStore, log: str, path: Path) -> Path:
 
 def test_ordered_list_translation() -> None:
     """Snapshot of the one transform sqlglot does not do itself: list(... ORDER BY ...)."""
-    assert to_spark(case_sequences_sql()) == (
+    ordered = (
+        "SELECT case_id, list(activity ORDER BY order_ts, ts, event_index) AS v FROM t GROUP BY 1"
+    )
+    assert to_spark(ordered) == (
         "SELECT case_id, TRANSFORM(SORT_ARRAY(COLLECT_LIST(STRUCT(order_ts AS __k0, ts AS __k1, "
-        "event_index AS __k2, activity AS __v))), __x -> __x.__v) AS variant "
-        "FROM (SELECT * FROM activity_instances WHERE log = ?) GROUP BY case_id"
+        "event_index AS __k2, activity AS __v))), __x -> __x.__v) AS v FROM t GROUP BY 1"
     )
     assert to_spark("SELECT epoch_us(ts), median(x), quantile_cont(x, 0.9) FROM t") == (
         "SELECT UNIX_MICROS(ts), PERCENTILE(x, 0.5), PERCENTILE(x, 0.9) FROM t"
