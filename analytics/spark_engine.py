@@ -79,8 +79,11 @@ class SparkEngine:
         return [tuple(_value(v) for v in row) for row in result]
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        frame: pd.DataFrame = self.spark.sql(to_spark(sql), args=list(params)).toPandas()
-        return frame
+        # collect() rather than toPandas(): results are small, and this keeps values as the
+        # same Python types rows() gives, whatever pandas version pyspark supports
+        result = self.spark.sql(to_spark(sql), args=list(params))
+        rows = [tuple(_value(v) for v in row) for row in result.collect()]
+        return pd.DataFrame.from_records(rows, columns=result.columns)
 
     def _register(self, df: Any, source: str) -> None:
         from pyspark.sql import functions as F

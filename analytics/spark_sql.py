@@ -60,9 +60,14 @@ def _functions(node: exp.Expression) -> exp.Expression:
         keys = node.expression.expressions if isinstance(node.expression, exp.Order) else []
         if len(keys) != 1 or keys[0].args.get("desc"):
             raise TranslationError("percentile_cont needs exactly one ascending ORDER BY key")
-        return exp.Anonymous(this="PERCENTILE", expressions=[keys[0].this, node.this.this])
+        return _percentile(keys[0].this, node.this.this)
     if isinstance(node, exp.Median):
-        return exp.Anonymous(this="PERCENTILE", expressions=[node.this, exp.Literal.number(0.5)])
+        return _percentile(node.this, exp.Literal.number(0.5))
     if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
-        return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
+        return _percentile(node.this, node.expression)
     return node
+
+
+def _percentile(value: exp.Expression, fraction: exp.Expression) -> exp.Expression:
+    # a replaced node's children are not visited again by transform(): translate them here
+    return exp.Anonymous(this="PERCENTILE", expressions=[value.transform(_functions), fraction])
