@@ -47,3 +47,4 @@ test: setup browser lint
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/analytics.py
