@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -169,3 +171,43 @@ def calendar_from_option(value: str | None) -> Calendar | None:
     if value is None:
         return None
     return default_calendar() if value.lower() == "china" else load_calendar(value)
+
+
+def engine_option(f: F) -> F:
+    """`--engine duckdb|spark` and `--parquet FILE` (the export-log file Spark reads)."""
+    f = click.option(
+        "--parquet",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="With --engine spark: the Parquet file written by 'proclens export-log'.",
+    )(f)
+    return click.option(
+        "--engine",
+        type=click.Choice(["duckdb", "spark"]),
+        default="duckdb",
+        show_default=True,
+        help="Where the SQL runs: the DuckDB store, or Apache Spark (local mode) over --parquet.",
+    )(f)
+
+
+@contextlib.contextmanager
+def open_engine(
+    engine: str, db: str | None, log: str | None, parquet: str | None
+) -> Iterator[tuple[Any, str]]:
+    """(analytics engine, log name) for a command; the store is closed after."""
+    if engine == "spark":
+        from analytics.spark_engine import SparkEngine
+
+        if not parquet:
+            raise click.UsageError(
+                "--engine spark reads a Parquet file: pass --parquet FILE "
+                "(write one with 'proclens export-log --log NAME --out FILE.parquet')"
+            )
+        name = log or Path(parquet).stem
+        yield SparkEngine(parquet, name), name  # the local session ends with the process
+        return
+    from analytics.engine import DuckDBEngine
+    from proclens.store import EventStore
+
+    with EventStore.open(db, read_only=True) as store:
+        yield DuckDBEngine(store), store.require_log(log)

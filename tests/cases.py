@@ -1,8 +1,10 @@
-"""Load the copied failure cases (tests/data/NN-*/input.csv) into a store through RowSource."""
+"""Load the copied failure cases (tests/data/NN-*/input.*) into a store through RowSource."""
 
 from __future__ import annotations
 
 import csv
+import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 from proclens.loader import load
@@ -37,3 +39,37 @@ def case_rows(folder: str) -> list[dict[str, Any]]:
 def load_case(store: EventStore, folder: str, log: str = "l") -> str:
     load(store, RowSource(case_rows(folder)), log=log)
     return log
+
+
+XES = "{http://www.xes-standard.org/}"
+
+
+def load_csv_case(
+    store: EventStore, folder: str, log: str, *, file: str = "input.csv", columns: dict[str, str]
+) -> None:
+    """Load a case CSV; `columns` maps RowSource keys (case_id, activity, ts, ...) to headers."""
+    path = DATA / folder / file
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = [{key: row[col] for key, col in columns.items()} for row in csv.DictReader(fh)]
+    load(store, RowSource(rows, batch_size=5), log=log)
+
+
+def load_xes_case(store: EventStore, folder: str, log: str) -> None:
+    """Load a flat XES file (string and date attributes), keeping traces without events."""
+    root = ET.parse(Path(DATA / folder / "input.xes")).getroot()
+    rows: list[dict[str, Any]] = []
+    cases: list[tuple[str, dict[str, Any] | None]] = []
+    for trace in root.iter(f"{XES}trace"):
+        attrs = {a.get("key"): a.get("value") for a in trace if a.tag != f"{XES}event"}
+        case_id = str(attrs.pop("concept:name"))
+        cases.append((case_id, attrs))
+        for event in trace.iter(f"{XES}event"):
+            values = {a.get("key"): a.get("value") for a in event}
+            rows.append(
+                {
+                    "case_id": case_id,
+                    "activity": values["concept:name"],
+                    "ts": str(values["time:timestamp"]).replace("Z", "+00:00"),
+                }
+            )
+    load(store, RowSource(rows, case_rows=cases), log=log)

@@ -5,18 +5,27 @@ from __future__ import annotations
 import click
 
 from analytics.stats import log_stats
-from proclens.options import db_option, emit_json, json_option, log_option
-from proclens.store import EventStore
+from proclens.options import (
+    db_option,
+    emit_json,
+    engine_option,
+    json_option,
+    log_option,
+    open_engine,
+)
 
 
 @click.command("stats")
 @log_option
 @db_option
 @json_option
-def command(log: str | None, db: str | None, as_json: bool) -> None:
+@engine_option
+def command(
+    log: str | None, db: str | None, as_json: bool, engine: str, parquet: str | None
+) -> None:
     """Cases, events, activities, variants, start/end activities and case durations."""
-    with EventStore.open(db, read_only=True) as store:
-        stats = log_stats(store, store.require_log(log))
+    with open_engine(engine, db, log, parquet) as (runner, name):
+        stats = log_stats(runner, name)
     if as_json:
         emit_json(stats)
         return
