@@ -1,0 +1,48 @@
+"""proclens dashboard / proclens demo: open the Streamlit dashboard on a store."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import click
+
+from dashboards.server import build_demo_store, start
+from proclens.options import db_option
+from proclens.settings import default_db_path
+
+
+def _serve(db: Path, port: int) -> None:
+    server = start(db, port)
+    click.echo(f"ProcLens dashboard on {db}: http://localhost:{port}  (Ctrl+C stops it)")
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@click.command("dashboard")
+@db_option
+@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+def dashboard(db: str | None, port: int) -> None:
+    """Start the dashboard on the store (opened read-only) and print its URL."""
+    _serve(Path(db) if db else default_db_path(), port)
+
+
+@click.command("demo")
+@db_option
+@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+def demo(db: str | None, port: int) -> None:
+    """Build the store from sample_logs/ if it does not exist, then start the dashboard."""
+    path = Path(db) if db else default_db_path()
+    if not path.exists():
+        names = build_demo_store(path, say=lambda text: click.echo(text, err=True))
+        click.echo(f"built {path} with {len(names)} logs: {', '.join(names)}", err=True)
+    _serve(path, port)
+
+
+commands = [dashboard, demo]
