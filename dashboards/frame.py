@@ -16,7 +16,9 @@ from dashboards.state import current_view, db_path, query, refresh_version, set_
 from dashboards.view import CHIP_KINDS, DATE_KINDS, Chip, View
 from proclens.errors import ProcLensError
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+#: Not "pages/": Streamlit auto-discovers a pages/ folder beside app.py and would serve its
+#: files directly, without the frame (sidebar, view, error handling).
+PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
 #: (file stem = url path = i18n key suffix, icon), in navigation order.
 PAGES: tuple[tuple[str, str], ...] = (

@@ -40,15 +40,25 @@ def streamlit_command(port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def start(db: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start the dashboard on `db` (which must exist) and return the server process."""
+def server_env(db: Path) -> dict[str, str]:
+    """The environment the server runs in: the store path, checked to exist."""
     if not db.exists():
         raise StoreError(
             f"no event store at {db}; load a log with 'proclens ingest FILE --db {db}' "
             "or run 'proclens demo'"
         )
-    env = {**os.environ, "PROCLENS_DB": str(db.resolve())}
-    return subprocess.Popen(streamlit_command(port), env=env)
+    return {**os.environ, "PROCLENS_DB": str(db.resolve())}
+
+
+def start(db: Path, port: int) -> subprocess.Popen[bytes]:
+    """Start the dashboard on `db` as a child process (tests, benchmark)."""
+    return subprocess.Popen(streamlit_command(port), env=server_env(db))
+
+
+def serve(db: Path, port: int) -> None:
+    """Become the dashboard server (exec): signals and Ctrl+C reach Streamlit directly."""
+    command = streamlit_command(port)
+    os.execve(command[0], command, server_env(db))
 
 
 def sample_files(folder: Path = SAMPLE_LOGS) -> list[Path]:

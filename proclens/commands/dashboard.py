@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
+import sys
 from pathlib import Path
 
 import click
 
-from dashboards.server import build_demo_store, start
+from dashboards.server import build_demo_store, serve, server_env
 from proclens.options import db_option
 from proclens.settings import default_db_path
 
 
 def _serve(db: Path, port: int) -> None:
-    server = start(db, port)
+    server_env(db)  # fails with a clear message before anything starts
     click.echo(f"ProcLens dashboard on {db}: http://localhost:{port}  (Ctrl+C stops it)")
-    try:
-        server.wait()
-    except KeyboardInterrupt:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    sys.stdout.flush()
+    serve(db, port)
 
 
 @click.command("dashboard")

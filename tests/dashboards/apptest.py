@@ -15,7 +15,7 @@ def open_page(page: str, **query: str | list[str]) -> AppTest:
     at.query_params.update(query)
     at.run()
     if page != "overview":
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
         at.run()
     return at
 

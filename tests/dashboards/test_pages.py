@@ -71,7 +71,9 @@ def test_data_page_shows_the_load_history(sample_env: Path) -> None:
     assert shown_logs["rows_loaded"].tolist() == [r["rows_loaded"] for r in logs]
     shown_runs = at.dataframe[1].value
     assert shown_runs["run_id"].tolist() == [r["run_id"] for r in runs]
-    assert (shown_runs["rows_read"] == shown_runs["rows_loaded"] + shown_runs["rows_rejected"]).all()
+    assert (
+        shown_runs["rows_read"] == shown_runs["rows_loaded"] + shown_runs["rows_rejected"]
+    ).all()
 
 
 def test_the_view_in_the_link_is_restored(sample_env: Path) -> None:

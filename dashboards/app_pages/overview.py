@@ -24,11 +24,9 @@ row = st.columns(4)
 row[0].metric(t("kpi.median", lang), fmt_duration(durations["median"], lang))
 row[1].metric(t("kpi.mean", lang), fmt_duration(durations["mean"], lang))
 row[2].metric(t("kpi.p90", lang), fmt_duration(durations["p90"], lang))
-first, last = stats["first_event"], stats["last_event"]
-row[3].metric(
-    t("kpi.span", lang),
-    f"{fmt_date(frame.parse_instant(first), lang)} – {fmt_date(frame.parse_instant(last), lang)}",
-)
+first, last = (frame.parse_instant(stats[k]) for k in ("first_event", "last_event"))
+row[3].metric(t("kpi.span", lang), f"{fmt_date(first, lang)} –")
+row[3].caption(fmt_date(last, lang))
 
 left, right = st.columns(2)
 for column, key, counts in (
