@@ -10,7 +10,6 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards import queries
 from dashboards.i18n import LANG_NAMES, LANGS, Lang, fmt_date, t
 from dashboards.state import current_view, db_path, query, refresh_version, set_view
 from dashboards.view import CHIP_KINDS, DATE_KINDS, Chip, View
@@ -122,12 +121,10 @@ def _filter_box(view: View) -> None:
             help=t("side.remove", lang),
             on_click=lambda c=chip: set_view(current_view().without_chip(c)),
         )
-    if view.chips and not queries.FILTER_READY:
-        st.caption(t("msg.filter_not_yet", lang))
     with st.expander(t("side.add", lang), expanded=False):
         kind = st.selectbox(
             t("side.kind", lang),
-            CHIP_KINDS,
+            [k for k in CHIP_KINDS if k != "follows"],  # paths: click one on the map
             format_func=lambda k: t(f"chip.{k}", lang),
             key="w_kind",
         )
@@ -167,3 +164,9 @@ def not_yet(what_key: str, view: View) -> None:
 
 def parse_instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+def empty_result(view: View) -> None:
+    """Say that the filter keeps no case (instead of drawing empty charts) and stop the page."""
+    st.info(t("msg.empty_filter", view.lang))
+    st.stop()

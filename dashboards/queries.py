@@ -12,17 +12,18 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.engine import DuckDBEngine
+from analytics.bottlenecks import bottlenecks as bottleneck_figures
+from analytics.calendar import default_calendar
+from analytics.cycle_times import cycle_times
+from analytics.opportunities import opportunities as ranked_opportunities
+from analytics.simplify import simplify
 from analytics.stats import log_stats
-from analytics.variants import variant_counts
-from dashboards.view import Chip
+from analytics.variants import variants as ranked_variants
+from dashboards.view import Chip, to_filter
 from proclens import history
 from proclens.store import EventStore
 
 Query = Callable[..., Any]
-
-#: True once the analytics filter is wired in: chips are then applied to every query.
-FILTER_READY = False
 
 
 def logs(store: EventStore, log: str | None, chips: tuple[Chip, ...]) -> list[dict[str, Any]]:
@@ -30,31 +31,60 @@ def logs(store: EventStore, log: str | None, chips: tuple[Chip, ...]) -> list[di
 
 
 def overview(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[str, Any]:
-    return log_stats(store, log)
+    return log_stats(store, log, to_filter(chips))
 
 
 def activity_names(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list[str]:
-    """The log's activity names, for the filter pickers (a look-up, not an aggregate)."""
-    rows = store.con.execute(
-        "SELECT DISTINCT activity FROM activity_instances WHERE log = ? ORDER BY activity", [log]
-    ).fetchall()
-    return [str(r[0]) for r in rows]
+    """Every activity of the log (unfiltered), for the filter pickers."""
+    return sorted(str(n["activity"]) for n in simplify(store, log).nodes)
+
+
+def process_map(
+    store: EventStore, log: str, chips: tuple[Chip, ...], activities_pct: float, paths_pct: float
+) -> dict[str, Any]:
+    pmap = simplify(
+        store, log, to_filter(chips), activities_pct=activities_pct, paths_pct=paths_pct
+    )
+    return pmap.to_json()
 
 
 def variants(store: EventStore, log: str, chips: tuple[Chip, ...], top: int) -> pd.DataFrame:
-    """Ranked variants with cases, share and cumulative coverage (top `top` rows kept)."""
-    counted = variant_counts(DuckDBEngine(store), log)
-    total = sum(n for _, n in counted) or 1
+    """Ranked variants with cases, share, coverage and durations (the top `top`)."""
+    rows = [v.to_json() for v in ranked_variants(store, log, to_filter(chips), top=top)]
     frame = pd.DataFrame(
-        {
-            "variant": [list(v) for v, _ in counted],
-            "cases": [n for _, n in counted],
-        }
-    )
-    frame["share"] = frame["cases"] / total
-    frame["coverage"] = frame["share"].cumsum()
+        rows,
+        columns=["rank", "variant", "cases", "share", "cumulative_share", "median_duration_s",
+                 "mean_duration_s", "min_duration_s", "max_duration_s"],
+    )  # fmt: skip
     frame["steps"] = frame["variant"].map(len)
-    return frame.head(top)
+    return frame.rename(columns={"cumulative_share": "coverage"})
+
+
+def cycle(
+    store: EventStore,
+    log: str,
+    chips: tuple[Chip, ...],
+    period: str,
+    between: tuple[str, str] | None,
+    working: bool,
+) -> dict[str, Any]:
+    cal = default_calendar() if working else None
+    return cycle_times(
+        store,
+        log,
+        to_filter(chips),
+        cal=cal,
+        period="week" if period == "week" else "month",
+        between=between,
+    )
+
+
+def bottlenecks(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[str, Any]:
+    return bottleneck_figures(store, log, to_filter(chips))
+
+
+def opportunities(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list[dict[str, Any]]:
+    return [o.to_json() for o in ranked_opportunities(store, log, to_filter(chips))]
 
 
 def load_history(store: EventStore, log: str | None, chips: tuple[Chip, ...]) -> pd.DataFrame:
@@ -69,7 +99,11 @@ QUERIES: dict[str, Query] = {
     "logs": logs,
     "overview": overview,
     "activity_names": activity_names,
+    "process_map": process_map,
     "variants": variants,
+    "cycle": cycle,
+    "bottlenecks": bottlenecks,
+    "opportunities": opportunities,
     "load_history": load_history,
     "rejected": rejected,
 }

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
+from analytics.filters import Filter
 from dashboards.i18n import Lang
 
 #: Filter chip kinds, in the order the sidebar offers them.
-CHIP_KINDS: tuple[str, ...] = ("from", "to", "with", "without", "start", "end")
+CHIP_KINDS: tuple[str, ...] = ("from", "to", "with", "without", "start", "end", "follows")
+#: How a directly-follows chip writes its pair: "A → B".
+ARROW = " → "
 DATE_KINDS = frozenset({"from", "to"})
 
 
@@ -33,6 +36,8 @@ class Chip:
         """`kind:value` -> Chip; anything malformed (a hand-edited link) is dropped."""
         kind, sep, value = text.partition(":")
         if not sep or kind not in CHIP_KINDS or not value:
+            return None
+        if kind == "follows" and ARROW not in value:
             return None
         if kind in DATE_KINDS:
             try:
@@ -90,3 +95,28 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> View:
         if chip is not None and chip not in chips:
             chips.append(chip)
     return View(log=logs[-1] if logs else None, lang=lang, chips=tuple(chips))
+
+
+def to_filter(chips: Sequence[Chip]) -> Filter:
+    """The analytics Filter of the chips: kinds combine with AND; an 'until' date is inclusive."""
+    values: dict[str, list[str]] = {kind: [] for kind in CHIP_KINDS}
+    for chip in chips:
+        values[chip.kind].append(chip.value)
+    return Filter(
+        start=_day(values["from"][-1]) if values["from"] else None,
+        end=_day(values["to"][-1]) + timedelta(days=1) if values["to"] else None,
+        with_activity=tuple(values["with"]),
+        without_activity=tuple(values["without"]),
+        start_activity=tuple(values["start"]),
+        end_activity=tuple(values["end"]),
+        follows=tuple(_pair(v) for v in values["follows"]),
+    )
+
+
+def _pair(text: str) -> tuple[str, str]:
+    a, _, b = text.partition(ARROW)
+    return a, b
+
+
+def _day(text: str) -> datetime:
+    return datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)

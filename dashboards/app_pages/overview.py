@@ -1,9 +1,10 @@
 """Overview: the key figures of the log at a glance."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import charts, frame
-from dashboards.i18n import fmt_date, fmt_duration, fmt_int, t
+from dashboards.i18n import fmt_date, fmt_duration, fmt_int, fmt_pct, t
 from dashboards.state import query
 
 view = frame.page_view()
@@ -39,4 +40,19 @@ for column, key, counts in (
         width="stretch",
     )
 
+trend = pd.DataFrame(query("cycle", "month", None, False)["trend"])
+left, right = st.columns(2)
+left.subheader(t("overview.trend", lang))
+left.plotly_chart(
+    charts.trend_figure(trend, {"median_duration_s": t("col.median", lang)}, t("cycle.days", lang)),
+    width="stretch",
+)
+right.subheader(t("overview.bottlenecks", lang))
+for rank, item in enumerate(query("bottlenecks")["activities_by_waiting"][:3], start=1):
+    right.metric(
+        f"{rank}. {item['activity']}",
+        fmt_duration(item["median_wait_s"], lang),
+        f"{t('bn.share', lang)} {fmt_pct(item['share_of_cycle_time'], lang)}",
+        delta_color="off",
+    )
 frame.not_yet("overview.trends", view)
