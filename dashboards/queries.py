@@ -12,9 +12,12 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.base import instances_params, records
+from analytics.bottlenecks import activity_waiting_sql, total_cycle_time_s
 from analytics.bottlenecks import bottlenecks as bottleneck_figures
 from analytics.calendar import default_calendar
 from analytics.cycle_times import cycle_times
+from analytics.engine import DuckDBEngine
 from analytics.opportunities import opportunities as ranked_opportunities
 from analytics.simplify import simplify
 from analytics.stats import log_stats
@@ -83,6 +86,18 @@ def bottlenecks(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[st
     return bottleneck_figures(store, log, to_filter(chips))
 
 
+def top_waits(store: EventStore, log: str, chips: tuple[Chip, ...], top: int) -> list[Any]:
+    """The activities adding the most waiting, with their share of the total cycle time: the
+    first list of `bottlenecks()` alone, for the Overview (the full set costs much more)."""
+    flt = to_filter(chips)
+    engine = DuckDBEngine(store)
+    total = total_cycle_time_s(engine, log, flt)
+    rows = records(engine.frame(activity_waiting_sql(flt), instances_params(log, flt)))[:top]
+    for row in rows:
+        row["share_of_cycle_time"] = (row["total_wait_s"] or 0.0) / total if total else None
+    return rows
+
+
 def opportunities(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list[dict[str, Any]]:
     return [o.to_json() for o in ranked_opportunities(store, log, to_filter(chips))]
 
@@ -103,6 +118,7 @@ QUERIES: dict[str, Query] = {
     "variants": variants,
     "cycle": cycle,
     "bottlenecks": bottlenecks,
+    "top_waits": top_waits,
     "opportunities": opportunities,
     "load_history": load_history,
     "rejected": rejected,

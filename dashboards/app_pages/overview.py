@@ -48,7 +48,7 @@ left.plotly_chart(
     width="stretch",
 )
 right.subheader(t("overview.bottlenecks", lang))
-for rank, item in enumerate(query("bottlenecks")["activities_by_waiting"][:3], start=1):
+for rank, item in enumerate(query("top_waits", 3), start=1):
     right.metric(
         f"{rank}. {item['activity']}",
         fmt_duration(item["median_wait_s"], lang),

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from analytics.filters import Filter
 from analytics.stats import log_stats
 from dashboards.frame import PAGES
 from dashboards.i18n import fmt_duration, fmt_int, t
@@ -83,10 +84,16 @@ def page(base_url: str) -> Iterator[Any]:
 def settle(tab: Any) -> None:
     """Wait until Streamlit has drawn the page and finished running the script."""
     tab.wait_for_selector("h1", timeout=60_000)
-    tab.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
-    tab.wait_for_timeout(600)
+    main = tab.locator('[data-testid="stMain"]')
+    before = ""
+    for _ in range(120):  # until the page has stopped changing for a second and is not running
+        tab.wait_for_timeout(1000)
+        now = main.inner_text()
+        running = tab.locator('[data-testid="stStatusWidget"]').count() > 0
+        if now == before and not running:
+            return
+        before = now
+    raise AssertionError("the page did not settle within two minutes")
 
 
 def assert_no_exception(tab: Any) -> None:
@@ -105,25 +112,31 @@ def test_every_page_in_both_languages(page: Any, base_url: str, sample_db: Path,
         assert_no_exception(page)
         assert t(f"page.{stem}", lang) in page.locator("h1").first.inner_text()
         if stem == "overview":
-            body = page.locator('[data-testid="stMain"]').inner_text()
-            assert fmt_int(stats["cases"], lang) in body
-            assert fmt_int(stats["events"], lang) in body
-            assert fmt_duration(stats["case_duration_s"]["median"], lang) in body
+            for value in (
+                fmt_int(stats["cases"], lang),
+                fmt_int(stats["events"], lang),
+                fmt_duration(stats["case_duration_s"]["median"], lang),
+            ):
+                page.get_by_text(value, exact=True).first.wait_for(timeout=30_000)
         page.screenshot(path=str(OUT / f"{stem}-{lang}.png"), full_page=True)
 
 
-def test_apply_a_filter_in_the_sidebar(page: Any, base_url: str) -> None:
+def test_apply_a_filter_in_the_sidebar(page: Any, base_url: str, sample_db: Path) -> None:
+    with EventStore.open(sample_db, read_only=True) as store:
+        stats_with = log_stats(store, LOG, Filter(with_activity=("Admission IC",)))
     page.goto(f"{base_url}/overview?log={LOG}&lang=en")
     settle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Add filter").click()
-    sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Value").click()
-    page.keyboard.type("ER Triage")
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(800)
+    for label, choice in (("Filter on", "with activity"), ("Value", "Admission IC")):
+        sidebar.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
+        page.keyboard.type(choice)
+        page.keyboard.press("Enter")
+        settle(page)
     sidebar.get_by_role("button", name="Apply").click()
     settle(page)
     assert_no_exception(page)
-    assert sidebar.get_by_role("button", name="✕ with activity: ER Triage").count() == 1
-    assert "f=with%3AER+Triage" in page.url or "f=with%3AER%20Triage" in page.url
+    assert sidebar.get_by_role("button", name="✕ with activity: Admission IC").count() == 1
+    assert "f=with%3AAdmission" in page.url
+    page.get_by_text(fmt_int(stats_with["cases"], "en"), exact=True).first.wait_for(timeout=30_000)
     page.screenshot(path=str(OUT / "filter-en.png"), full_page=True)
