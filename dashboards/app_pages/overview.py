@@ -54,5 +54,6 @@ for rank, item in enumerate(query("top_waits", 3), start=1):
         fmt_duration(item["median_wait_s"], lang),
         f"{t('bn.share', lang)} {fmt_pct(item['share_of_cycle_time'], lang)}",
         delta_color="off",
+        delta_arrow="off",
     )
 frame.not_yet("overview.trends", view)
