@@ -12,8 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from connectors.base import Source
 from connectors.registry import FileOptions, default_log_name, open_file
-from proclens.errors import StoreError
+from proclens.errors import SourceError, StoreError
 from proclens.loader import file_fingerprint, load
 from proclens.store import EventStore
 
@@ -85,7 +86,7 @@ def build_demo_store(
                 say(f"loading {path.name} ...")
                 report = load(
                     store,
-                    open_file(path, FileOptions()),
+                    _open(path),
                     log=default_log_name(path),
                     fingerprint=file_fingerprint(path),
                 )
@@ -94,3 +95,13 @@ def build_demo_store(
     finally:
         partial.unlink(missing_ok=True)
     return names
+
+
+def _open(path: Path) -> Source:
+    try:
+        return open_file(path, FileOptions())
+    except ModuleNotFoundError as exc:
+        raise SourceError(
+            f"{path.name}: this build has no connector for it (module {exc.name} is missing); "
+            "update ProcLens or load another file with 'proclens ingest'"
+        ) from exc
