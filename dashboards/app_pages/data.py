@@ -47,5 +47,4 @@ else:
 
 st.subheader(t("data.load_title", lang))
 load_form(lang, db_path())
-frame.not_yet("data.mapping", view)
 frame.not_yet("data.sources", view)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboards import charts, frame
-from dashboards.i18n import fmt_int, fmt_pct, t
+from dashboards.i18n import fmt_duration, fmt_int, fmt_pct, t
 from dashboards.state import query
 
 view = frame.page_view()
@@ -24,7 +24,8 @@ table = ranked.assign(
     cases=ranked["cases"].map(lambda n: fmt_int(n, lang)),
     share=ranked["share"].map(lambda s: fmt_pct(s, lang)),
     coverage=ranked["coverage"].map(lambda s: fmt_pct(s, lang)),
-)[["cases", "share", "coverage", "steps", "variant"]]
+    median=ranked["median_duration_s"].map(lambda s: fmt_duration(s, lang)),
+    mean=ranked["mean_duration_s"].map(lambda s: fmt_duration(s, lang)),
+)[["cases", "share", "coverage", "median", "mean", "steps", "variant"]]
 table.columns = [t(f"col.{c}", lang) for c in table.columns]
 st.dataframe(table, hide_index=True, width="stretch")
-frame.not_yet("variants.durations", view)

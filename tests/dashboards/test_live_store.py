@@ -73,3 +73,30 @@ def test_a_finished_load_shows_up_without_a_restart(
     assert_clean(at)
     assert len(at.dataframe[1].value) == runs_before + 1
     assert "tiny" in at.dataframe[0].value["log"].tolist()
+
+
+def test_the_data_page_maps_and_loads_a_csv(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "load.duckdb"
+    shutil.copy(sample_db, db)
+    monkeypatch.setenv("PROCLENS_DB", str(db))
+    csv = tmp_path / "oa.csv"
+    csv.write_text(
+        "流程编号,节点名称,操作时间,操作人\nA1,提交,2024-01-02 09:00,张三\n"
+        "A1,审批,2024-01-03 10:00,李四\nA2,提交,2024-01-04 11:00,张三\n",
+        encoding="utf-8",
+    )
+    at = open_page("data", log="sepsis_cases", lang="zh")
+    at.text_input[0].set_value(str(csv)).run()
+    assert_clean(at)
+    assert at.selectbox(key="map_case").value == "流程编号"
+    assert at.selectbox(key="map_activity").value == "节点名称"
+    at.text_input[1].set_value("oa").run()
+    next(b for b in at.button if b.label == t("data.load", "zh")).click().run()
+    assert_clean(at)
+    assert at.success[0].value == t(
+        "data.loaded", "zh", log="oa", read="3", loaded="3", rejected="0"
+    )
+    with EventStore.open(db, read_only=True) as store:
+        assert {r["log"]: r["cases"] for r in store.logs()}["oa"] == 2
