@@ -128,6 +128,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "org.rules": ("Four-eyes and other rule results", "四眼原则等规则结果"),
     "overview.bottlenecks": ("Top three bottlenecks", "前三大瓶颈"),
     "overview.trend": ("Median cycle time per month", "每月周期时间中位数"),
+    "cmp.by": ("Compare", "对比方式"),
+    "cmp.period": ("before / after a date", "某日期之前 / 之后"),
+    "cmp.activity": ("with / without an activity", "包含 / 不含某活动"),
+    "cmp.split": ("Split date", "分界日期"),
+    "cmp.before": ("Before", "之前"),
+    "cmp.after": ("From the date on (change vs before)", "之后（相对之前的变化）"),
+    "cmp.with": ("With {activity}", "包含 {activity}"),
+    "cmp.without": ("Without {activity} (change vs with)", "不含 {activity}（相对包含的变化）"),
     # messages
     "msg.no_store": (
         "No event store at {path}. Load a log with 'proclens ingest FILE --db {path}' or "

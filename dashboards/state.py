@@ -52,12 +52,12 @@ def refresh_version() -> tuple[int, bool]:
     return version, False
 
 
-def query(name: str, *args: Any, log: str | None = None) -> Any:
-    """Run QUERIES[name] for the current view (or the given log), cached per data version."""
+def query(name: str, *args: Any, chips: tuple[Chip, ...] | None = None) -> Any:
+    """Run QUERIES[name] for the current view (or other chips), cached per data version."""
     view = current_view()
     version = st.session_state.get("data_version", 0)
-    target = log if log is not None else view.log
-    return _cached(name, str(db_path()), version, target, view.filter_key(), args)
+    key = view.filter_key() if chips is None else View(chips=chips).filter_key()
+    return _cached(name, str(db_path()), version, view.log, key, args)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)  # type: ignore[untyped-decorator]

@@ -9,6 +9,7 @@ import pytest
 from analytics.bottlenecks import bottlenecks
 from analytics.cycle_times import cycle_times
 from analytics.engine import DuckDBEngine
+from analytics.filters import Filter
 from analytics.opportunities import opportunities
 from analytics.simplify import simplify
 from analytics.stats import log_stats
@@ -156,3 +157,17 @@ def test_missing_store_is_an_error_message_not_a_traceback(
     at = open_page("overview")
     assert not at.exception
     assert "No event store" in at.error[0].value
+
+
+def test_compare_shows_both_segments_with_the_analytics_figures(sample_env: Path) -> None:
+    at = open_page("compare", log=LOG, lang="en")
+    assert_clean(at)
+    next(r for r in at.radio if r.label == "Compare").set_value("activity").run()
+    next(s for s in at.selectbox if s.label == "Activity").set_value("Admission IC").run()
+    assert_clean(at)
+    with EventStore.open(sample_env, read_only=True) as store:
+        with_ic = log_stats(store, LOG, Filter(with_activity=("Admission IC",)))
+        without = log_stats(store, LOG, Filter(without_activity=("Admission IC",)))
+    cases = [m.value for m in at.metric if m.label == "Cases"]
+    assert cases == [fmt_int(with_ic["cases"], "en"), fmt_int(without["cases"], "en")]
+    assert with_ic["cases"] + without["cases"] == 1050
