@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboards.i18n import LANG_NAMES, LANGS, Lang, fmt_date, t
 from dashboards.state import current_view, db_path, query, refresh_version, set_view
-from dashboards.view import CHIP_KINDS, DATE_KINDS, Chip, View
+from dashboards.view import CHIP_KINDS, DATE_KINDS, PAGE_KINDS, Chip, View
 from proclens.errors import ProcLensError
 
 #: Not "pages/": Streamlit auto-discovers a pages/ folder beside app.py and would serve its
@@ -124,7 +124,7 @@ def _filter_box(view: View) -> None:
     with st.expander(t("side.add", lang), expanded=False):
         kind = st.selectbox(
             t("side.kind", lang),
-            [k for k in CHIP_KINDS if k != "follows"],  # paths: click one on the map
+            [k for k in CHIP_KINDS if k not in PAGE_KINDS],
             format_func=lambda k: t(f"chip.{k}", lang),
             key="w_kind",
         )
@@ -145,7 +145,8 @@ def chip_label(chip: Chip, lang: Lang) -> str:
     value = (
         fmt_date(date.fromisoformat(chip.value), lang) if chip.kind in DATE_KINDS else chip.value
     )
-    return f"{t(f'chip.{chip.kind}', lang)}: {value}"
+    short = value if len(value) <= 48 else value[:47] + "…"
+    return f"{t(f'chip.{chip.kind}', lang)}: {short}"
 
 
 def page_view() -> View:

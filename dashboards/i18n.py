@@ -43,6 +43,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chip.start": ("starts with", "开始活动"),
     "chip.end": ("ends with", "结束活动"),
     "chip.follows": ("directly followed", "直接跟随"),
+    "chip.variant": ("variant", "变体"),
+    "variants.pick": ("Filter to the variants of rank", "筛选以下排名的变体"),
     "map.mode": ("Show", "显示"),
     "map.frequency": ("Frequency", "频次"),
     "map.performance": ("Performance (mean time)", "性能（平均时间）"),

@@ -15,7 +15,11 @@ from analytics.filters import Filter
 from dashboards.i18n import Lang
 
 #: Filter chip kinds, in the order the sidebar offers them.
-CHIP_KINDS: tuple[str, ...] = ("from", "to", "with", "without", "start", "end", "follows")
+CHIP_KINDS: tuple[str, ...] = (
+    "from", "to", "with", "without", "start", "end", "follows", "variant",
+)  # fmt: skip
+#: Kinds added from a page (a path clicked on the map, a variant picked), not the sidebar.
+PAGE_KINDS = frozenset({"follows", "variant"})
 #: How a directly-follows chip writes its pair: "A → B".
 ARROW = " → "
 DATE_KINDS = frozenset({"from", "to"})
@@ -110,6 +114,7 @@ def to_filter(chips: Sequence[Chip]) -> Filter:
         start_activity=tuple(values["start"]),
         end_activity=tuple(values["end"]),
         follows=tuple(_pair(v) for v in values["follows"]),
+        variants=tuple(tuple(v.split(ARROW)) for v in values["variant"]),
     )
 
 

@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboards import charts, frame
 from dashboards.i18n import fmt_duration, fmt_int, fmt_pct, t
-from dashboards.state import query
+from dashboards.state import current_view, query, set_view
+from dashboards.view import ARROW, Chip
 
 view = frame.page_view()
 lang = view.lang
@@ -29,3 +30,11 @@ table = ranked.assign(
 )[["cases", "share", "coverage", "median", "mean", "steps", "variant"]]
 table.columns = [t(f"col.{c}", lang) for c in table.columns]
 st.dataframe(table, hide_index=True, width="stretch")
+picked = st.multiselect(t("variants.pick", lang), ranked["rank"].tolist())
+if picked and st.button(t("side.apply", lang)):
+    chosen = ranked[ranked["rank"].isin(picked)]["variant"]
+    update = current_view()
+    for steps in chosen:
+        update = update.with_chip(Chip("variant", ARROW.join(steps)))
+    set_view(update)
+    st.rerun()

@@ -171,3 +171,17 @@ def test_compare_shows_both_segments_with_the_analytics_figures(sample_env: Path
     cases = [m.value for m in at.metric if m.label == "Cases"]
     assert cases == [fmt_int(with_ic["cases"], "en"), fmt_int(without["cases"], "en")]
     assert with_ic["cases"] + without["cases"] == 1050
+
+
+def test_picking_a_variant_filters_every_page_to_its_cases(sample_env: Path) -> None:
+    with EventStore.open(sample_env, read_only=True) as store:
+        top = variant_counts(DuckDBEngine(store), LOG)[0]
+    at = open_page("variants", log=LOG, lang="en")
+    at.multiselect[0].set_value([1]).run()
+    next(b for b in at.button if b.label == "Apply" and not b.key).click().run()
+    assert_clean(at)
+    assert at.query_params["f"] in (
+        ["variant:" + " → ".join(top[0])],
+        "variant:" + " → ".join(top[0]),
+    )
+    assert at.dataframe[0].value["Cases"].tolist() == [fmt_int(top[1], "en")]
