@@ -135,6 +135,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.activity": ("with / without an activity", "包含 / 不含某活动"),
     "cmp.split": ("Split date", "分界日期"),
     "cmp.before": ("Before", "之前"),
+    "cmp.overlap": (
+        "A case belongs to a period when it runs during it, so a case running across the "
+        "split date counts on both sides.",
+        "案例只要在某时段内进行即计入该时段，因此跨越分界日期的案例两边都会计入。",
+    ),
     "cmp.after": ("From the date on (change vs before)", "之后（相对之前的变化）"),
     "cmp.with": ("With {activity}", "包含 {activity}"),
     "cmp.without": ("Without {activity} (change vs with)", "不含 {activity}（相对包含的变化）"),

@@ -23,6 +23,7 @@ if by == "period" and first and last:
                           max_value=last.date())  # fmt: skip
     seg_a, seg_b = compare.period_segments(view, split if isinstance(split, date) else middle)
     names = (t("cmp.before", lang), t("cmp.after", lang))
+    st.caption(t("cmp.overlap", lang))
 else:
     activity = st.selectbox(t("col.activity", lang), query("activity_names"))
     seg_a, seg_b = compare.activity_segments(view, activity)
