@@ -100,3 +100,24 @@ def test_the_data_page_maps_and_loads_a_csv(
     )
     with EventStore.open(db, read_only=True) as store:
         assert {r["log"]: r["cases"] for r in store.logs()}["oa"] == 2
+
+
+def test_a_load_waits_for_a_dashboard_read_instead_of_failing(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "read.duckdb"
+    shutil.copy(sample_db, db)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", HOLD.replace("EventStore.open(sys.argv[1])",
+         "EventStore.open(sys.argv[1], read_only=True)"), str(db), "1.5"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert reader.stdout is not None
+        assert reader.stdout.readline().strip() == "locked"
+        with EventStore.open(db) as store:  # waits for the read to end, then writes
+            assert store.has_log("sepsis_cases")
+    finally:
+        reader.wait()
+        if reader.stdout is not None:
+            reader.stdout.close()
