@@ -134,7 +134,7 @@ def process_map_figure(
         go.Scatter(
             x=[pos[n][0] for n in names], y=[pos[n][1] for n in names],
             mode="markers+text", showlegend=False,
-            text=[f"{n}<br>{fmt_value(float(events[n])) if mode == 'frequency' else ''}"
+            text=[f"{wrap(n)}<br>{fmt_value(float(events[n])) if mode == 'frequency' else ''}"
                   if n in events else n for n in names],
             customdata=[["node", n] for n in names],
             marker={"symbol": "square", "size": 44, "color": "#eff6ff",
@@ -148,6 +148,15 @@ def process_map_figure(
     fig.update_layout(dragmode="pan", clickmode="event+select")
     depth = -min(p[1] for p in pos.values())
     return _layout(fig, height=int(140 + 110 * depth))
+
+
+def wrap(label: str, width: int = 14) -> str:
+    """Break a long activity name at the space nearest its middle, for the map's boxes."""
+    if len(label) <= width or " " not in label:
+        return label
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return f"{label[:cut]}<br>{label[cut + 1 :]}"
 
 
 def _arc(
