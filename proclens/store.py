@@ -7,6 +7,7 @@ everywhere. Writes happen inside `EventStore.transaction()`; a failure rolls bac
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -39,7 +40,7 @@ class EventStore:
                 f"no event store at {db}; load a log first with 'proclens ingest FILE --db {db}'"
             )
         try:
-            con = duckdb.connect(str(db), read_only=read_only)
+            con = _connect(db, read_only)
         except duckdb.IOException as exc:
             raise StoreError(
                 f"cannot open the event store {db}: {first_line(exc)}; "
@@ -137,6 +138,23 @@ class EventStore:
         """Changes whenever a load commits; dashboards key their caches on it."""
         row = self.con.execute("SELECT coalesce(max(run_id), 0) FROM load_runs").fetchone()
         return int(row[0]) if row else 0
+
+
+#: How long opening for writing waits while another process holds the file's lock (the
+#: dashboard's reads hold it for one query at a time) before reporting the store as busy.
+#: Read-only opens do not wait here: the dashboard keeps showing its cached data instead.
+LOCK_WAIT_S = 5.0
+
+
+def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + (0.0 if read_only else LOCK_WAIT_S)
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 def configure(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,35 @@
+"""Export: the log as XES / CSV / Parquet and the KPI tables as CSV."""
+
+import streamlit as st
+
+from dashboards import exports, frame
+from dashboards.i18n import t
+from dashboards.state import db_path, query
+
+view = frame.page_view()
+lang = view.lang
+st.title(f"{t('page.export', lang)} · {view.log}")
+
+st.subheader(t("export.log", lang))
+if view.chips:
+    st.caption(t("export.whole_log", lang))
+fmt = st.radio(t("export.format", lang), list(exports.LOG_FORMATS), horizontal=True)
+if st.button(t("export.prepare", lang)):
+    name, data = exports.log_file(db_path(), str(view.log), fmt)
+    st.download_button(t("export.download", lang, name=name), data, file_name=name)
+
+st.subheader(t("export.kpis", lang))
+variants = query("variants", 1000)
+st.download_button(
+    t("export.download", lang, name="variants.csv"),
+    exports.csv_bytes(variants.assign(variant=variants["variant"].map(" → ".join))),
+    file_name=f"{view.log}-variants.csv",
+)
+found = query("bottlenecks")
+for key in ("activities_by_waiting", "transitions_by_waiting", "rework"):
+    st.download_button(
+        t("export.download", lang, name=f"{key}.csv"),
+        exports.csv_bytes(exports.frame_of(found[key])),
+        file_name=f"{view.log}-{key}.csv",
+    )
+frame.not_yet("export.what", view)

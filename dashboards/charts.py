@@ -1,0 +1,207 @@
+"""Pure chart builders: DataFrame (already aggregated) -> Plotly figure. No Streamlit here.
+
+Every builder takes the labels it shows, so the pages pass them in the chosen language.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from dashboards.graph_layout import END, START, layered_positions
+
+ACCENT = "#2563eb"
+MUTED = "#94a3b8"
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 8, "r": 8, "t": 32, "b": 8},
+        plot_bgcolor="white",
+        font={"family": "Noto Sans CJK SC, Noto Sans, sans-serif"},
+    )
+    fig.update_xaxes(gridcolor="#e2e8f0")
+    fig.update_yaxes(gridcolor="#e2e8f0")
+    return fig
+
+
+def ranked_bars(frame: pd.DataFrame, label: str, value: str, title: str) -> go.Figure:
+    """Horizontal bars, largest on top: one bar per row of `frame[label]` sized `frame[value]`."""
+    ordered = frame.sort_values(value, ascending=True)
+    fig = go.Figure(
+        go.Bar(
+            x=ordered[value],
+            y=ordered[label].astype(str),
+            orientation="h",
+            marker_color=ACCENT,
+            text=ordered[value],
+            textposition="auto",
+        )
+    )
+    fig.update_layout(title=title)
+    return _layout(fig, height=max(220, 28 * len(ordered) + 60))
+
+
+def coverage_curve(frame: pd.DataFrame, x_title: str, y_title: str) -> go.Figure:
+    """Cumulative share of cases covered by the top-k variants (frame: rank order, 'coverage')."""
+    ranks = list(range(1, len(frame) + 1))
+    fig = go.Figure(
+        go.Scatter(
+            x=ranks,
+            y=frame["coverage"] * 100,
+            mode="lines+markers",
+            line={"color": ACCENT},
+            hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, range=[0, 100], ticksuffix="%")
+    return _layout(fig, height=300)
+
+
+def dict_frame(counts: dict[str, int], label: str, value: str) -> pd.DataFrame:
+    """{name: count} -> a two-column frame, largest first (ties by name)."""
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pd.DataFrame(items, columns=[label, value])
+
+
+# ---- process map ---------------------------------------------------------------------------
+
+MapMode = Literal["frequency", "performance"]
+
+
+def map_edges(pmap: dict[str, Any]) -> pd.DataFrame:
+    """Every drawn arc of a map (process_map().to_json()), start and end arcs included."""
+    rows = [
+        {"source": e["source"], "target": e["target"], "count": e["count"], "mean_s": e["mean_s"]}
+        for e in pmap["edges"]
+    ]
+    rows += [
+        {"source": START, "target": a, "count": n, "mean_s": None}
+        for a, n in pmap["start_activities"].items()
+    ]
+    rows += [
+        {"source": a, "target": END, "count": n, "mean_s": None}
+        for a, n in pmap["end_activities"].items()
+    ]
+    return pd.DataFrame(rows, columns=["source", "target", "count", "mean_s"])
+
+
+def process_map_figure(
+    pmap: dict[str, Any], mode: MapMode, fmt_value: Callable[[float], str]
+) -> go.Figure:
+    """The map drawn with a layered layout: arcs' width and colour grow with their value
+    (frequency: count; performance: mean time). Points carry customdata for click-to-filter:
+    ["node", activity] or ["edge", source, target]."""
+    arcs = map_edges(pmap)
+    events = {n["activity"]: n["events"] for n in pmap["nodes"]}
+    pos = layered_positions(events, zip(arcs["source"], arcs["target"], strict=True))
+    value = arcs["count"] if mode == "frequency" else arcs["mean_s"]
+    top = float(value.max()) if value.notna().any() else 0.0
+    scale = "Blues" if mode == "frequency" else "Reds"
+    fig = go.Figure()
+    mids: list[tuple[float, float, list[str], str]] = []
+    for source, target, v in zip(arcs["source"], arcs["target"], value, strict=True):
+        share = float(v) / top if top and pd.notna(v) else 0.0
+        colour = sample_colorscale(scale, [0.35 + 0.65 * share])[0] if pd.notna(v) else MUTED
+        xs, ys = _arc(pos[str(source)], pos[str(target)])
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=ys, mode="lines+markers", hoverinfo="skip", showlegend=False,
+                line={"width": 1 + 7 * share, "color": colour},
+                marker={"size": [0] * (len(xs) - 1) + [9], "symbol": "arrow",
+                        "angleref": "previous", "color": colour},
+            )
+        )  # fmt: skip
+        label = fmt_value(float(v)) if pd.notna(v) else ""
+        mids.append((xs[len(xs) // 2], ys[len(ys) // 2], ["edge", str(source), str(target)], label))
+    fig.add_trace(
+        go.Scatter(
+            x=[m[0] for m in mids], y=[m[1] for m in mids], mode="text",
+            text=[m[3] for m in mids], customdata=[m[2] for m in mids],
+            textfont={"size": 10, "color": "#334155"}, showlegend=False,
+            hovertemplate="%{customdata[1]} → %{customdata[2]}: %{text}<extra></extra>",
+        )
+    )  # fmt: skip
+    names = [*events, START, END]
+    fig.add_trace(
+        go.Scatter(
+            x=[pos[n][0] for n in names], y=[pos[n][1] for n in names],
+            mode="markers+text", showlegend=False,
+            text=[f"{wrap(n)}<br>{fmt_value(float(events[n])) if mode == 'frequency' else ''}"
+                  if n in events else n for n in names],
+            customdata=[["node", n] for n in names],
+            marker={"symbol": "square", "size": 44, "color": "#eff6ff",
+                    "line": {"color": ACCENT, "width": 1.5}},
+            textfont={"size": 11, "color": "#0f172a"},
+            hovertemplate="%{customdata[1]}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(dragmode="pan", clickmode="event+select")
+    depth = -min(p[1] for p in pos.values())
+    return _layout(fig, height=int(140 + 110 * depth))
+
+
+def wrap(label: str, width: int = 14) -> str:
+    """Break a long activity name at the space nearest its middle, for the map's boxes."""
+    if len(label) <= width or " " not in label:
+        return label
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return f"{label[:cut]}<br>{label[cut + 1 :]}"
+
+
+def _arc(
+    a: tuple[float, float], b: tuple[float, float], bend: float = 0.18
+) -> tuple[list[float], list[float]]:
+    """A quadratic curve from a to b, bent to one side so A→B and B→A do not overlap."""
+    (x0, y0), (x1, y1) = a, b
+    if a == b:  # self-loop: a small ring beside the node
+        xs = [x0 + 0.25 * math.sin(math.pi * t / 8) for t in range(17)]
+        ys = [y0 + 0.25 * (1 - math.cos(math.pi * t / 8)) / 2 for t in range(17)]
+        return xs, ys
+    mx, my = (x0 + x1) / 2 - bend * (y1 - y0), (y0 + y1) / 2 + bend * (x1 - x0)
+    steps = [i / 16 for i in range(17)]
+    xs = [(1 - t) ** 2 * x0 + 2 * (1 - t) * t * mx + t**2 * x1 for t in steps]
+    ys = [(1 - t) ** 2 * y0 + 2 * (1 - t) * t * my + t**2 * y1 for t in steps]
+    return xs, ys
+
+
+def histogram_figure(
+    bins: pd.DataFrame, fmt_value: Callable[[float], str], x_title: str, y_title: str
+) -> go.Figure:
+    """Bars of cases per duration bin (columns from_s, to_s, cases), labelled by bin start."""
+    labels = [
+        f"{fmt_value(a)} – {fmt_value(b)}"
+        for a, b in zip(bins["from_s"], bins["to_s"], strict=True)
+    ]
+    fig = go.Figure(go.Bar(x=labels, y=bins["cases"], marker_color=ACCENT))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title)
+    return _layout(fig, height=320)
+
+
+def trend_figure(
+    trend: pd.DataFrame, columns: dict[str, str], y_title: str, days: float = 86400.0
+) -> go.Figure:
+    """Lines per period (column 'period'); `columns` maps a seconds column to its legend name.
+    Values are drawn in days."""
+    fig = go.Figure()
+    for colour, (column, name) in zip((ACCENT, "#f97316", MUTED), columns.items(), strict=False):
+        fig.add_trace(
+            go.Scatter(
+                x=trend["period"], y=trend[column] / days, name=name, mode="lines+markers",
+                line={"color": colour},
+            )
+        )  # fmt: skip
+    fig.update_yaxes(title=y_title, rangemode="tozero")
+    fig.update_layout(legend={"orientation": "h", "y": 1.12})
+    return _layout(fig, height=320)

@@ -1,0 +1,282 @@
+"""English and Simplified Chinese: the dashboard's words, and numbers, dates and durations.
+
+Streamlit-free. `t(key, lang)` looks a string up; the `fmt_*` functions format values the way a
+reader of that language expects ("3 d 4 h" / "3 天 4 小时", "3 Dec 2026" / "2026年12月3日").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+LANG_NAMES: dict[Lang, str] = {"en": "English", "zh": "简体中文"}
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # navigation
+    "page.overview": ("Overview", "概览"),
+    "page.process_map": ("Process map", "流程图"),
+    "page.variants": ("Variants", "变体"),
+    "page.cycle_times": ("Cycle times", "周期时间"),
+    "page.bottlenecks": ("Bottlenecks & opportunities", "瓶颈与改进机会"),
+    "page.conformance": ("Conformance", "合规性"),
+    "page.organisation": ("Organisation", "组织"),
+    "page.compare": ("Compare", "对比"),
+    "page.data": ("Data", "数据"),
+    "page.export": ("Export", "导出"),
+    # sidebar
+    "side.log": ("Log", "日志"),
+    "side.language": ("Language", "语言"),
+    "side.filter": ("Filter", "筛选"),
+    "side.add": ("Add filter", "添加筛选"),
+    "side.kind": ("Filter on", "筛选条件"),
+    "side.value": ("Value", "取值"),
+    "side.apply": ("Apply", "应用"),
+    "side.clear": ("Clear all", "全部清除"),
+    "side.no_filter": ("No filter: all cases.", "未筛选：全部案例。"),
+    "side.remove": ("Remove", "移除"),
+    "chip.from": ("from", "起始于"),
+    "chip.to": ("until", "截止于"),
+    "chip.with": ("with activity", "包含活动"),
+    "chip.without": ("without activity", "不含活动"),
+    "chip.start": ("starts with", "开始活动"),
+    "chip.end": ("ends with", "结束活动"),
+    "chip.follows": ("directly followed", "直接跟随"),
+    "chip.variant": ("variant", "变体"),
+    "variants.pick": ("Filter to the variants of rank", "筛选以下排名的变体"),
+    "map.mode": ("Show", "显示"),
+    "map.frequency": ("Frequency", "频次"),
+    "map.performance": ("Performance (mean time)", "性能（平均时间）"),
+    "map.activities": ("Activities shown (%)", "显示的活动 (%)"),
+    "map.paths": ("Paths shown (%)", "显示的路径 (%)"),
+    "map.kept": (
+        "{acts} of {acts_total} activities, {paths} of {paths_total} paths",
+        "{acts}/{acts_total} 个活动，{paths}/{paths_total} 条路径",
+    ),
+    "map.click": (
+        "Click an activity or the label of a path to see its figures and filter to its cases.",
+        "点击活动或路径标签，查看其指标并筛选经过它的案例。",
+    ),
+    "map.filter_to": ("Filter to the cases through it", "筛选经过它的案例"),
+    "col.events": ("Events", "事件数"),
+    "col.count": ("Count", "次数"),
+    "col.mean": ("Mean", "平均"),
+    "col.median": ("Median", "中位数"),
+    "col.p90": ("P90", "P90"),
+    # figures
+    "kpi.cases": ("Cases", "案例数"),
+    "kpi.events": ("Events", "事件数"),
+    "kpi.activities": ("Activities", "活动数"),
+    "kpi.variants": ("Variants", "变体数"),
+    "kpi.median": ("Median cycle time", "周期时间中位数"),
+    "kpi.mean": ("Mean cycle time", "平均周期时间"),
+    "kpi.p90": ("P90 cycle time", "周期时间 P90"),
+    "kpi.span": ("Period", "时间范围"),
+    "kpi.start_acts": ("Start activities", "开始活动"),
+    "kpi.end_acts": ("End activities", "结束活动"),
+    "col.activity": ("Activity", "活动"),
+    "col.cases": ("Cases", "案例数"),
+    "col.share": ("Share", "占比"),
+    "col.coverage": ("Coverage", "累计覆盖"),
+    "col.variant": ("Variant", "变体"),
+    "col.steps": ("Steps", "步数"),
+    "overview.trends": (
+        "Cases finished per week, the share over an SLA, the conformance score and "
+        "period-over-period change",
+        "每周完成的案例、超出 SLA 的比例、合规得分及环比变化",
+    ),
+    "map.what": ("The process map", "流程图"),
+    "variants.top": ("Variants shown", "显示的变体数"),
+    "variants.coverage_x": ("Top variants", "前 N 个变体"),
+    "variants.coverage_y": ("Cases covered", "覆盖的案例"),
+    "cycle.what": ("Cycle-time analysis", "周期时间分析"),
+    "bottlenecks.what": ("Bottleneck and opportunity analysis", "瓶颈与改进机会分析"),
+    "conformance.what": ("Conformance checking", "合规性检查"),
+    "organisation.what": ("The organisation analysis", "组织分析"),
+    "compare.what": ("Segment comparison", "分段对比"),
+    "export.what": (
+        "Exporting discovered models and the executive report",
+        "导出发现的模型和管理层报告",
+    ),
+    "export.log": ("The log", "日志"),
+    "export.whole_log": (
+        "The export holds the whole log; the filter chips are not applied to it.",
+        "导出的是完整日志，筛选条件不会应用于导出文件。",
+    ),
+    "export.format": ("Format", "格式"),
+    "export.prepare": ("Prepare the file", "生成文件"),
+    "export.download": ("Download {name}", "下载 {name}"),
+    "export.kpis": ("KPI tables (CSV)", "指标表（CSV）"),
+    "data.sources": ("Workflow-system sources", "工作流系统数据源"),
+    "cycle.period": ("Trend per", "趋势周期"),
+    "cycle.week": ("week", "周"),
+    "cycle.month": ("month", "月"),
+    "cycle.working": (
+        "Working time (Mon–Fri, China holidays)",
+        "工作时间（周一至周五，含中国节假日）",
+    ),
+    "cycle.distribution": ("Case durations", "案例耗时分布"),
+    "cycle.trend": ("Cycle time by start period", "按开始周期的周期时间"),
+    "cycle.days": ("days", "天"),
+    "cycle.between": ("Between two activities", "两个活动之间"),
+    "cycle.from": ("From", "从"),
+    "cycle.to": ("To", "到"),
+    "cycle.without": (
+        "{a} cases without the first, {b} without the second, "
+        "{c} where it comes first (not measured)",
+        "{a} 个案例没有起始活动，{b} 个没有结束活动，{c} 个顺序相反（未计入）",
+    ),
+    "bn.activities": ("Activities by waiting time added", "按增加等待时间排序的活动"),
+    "bn.transitions": ("Handovers (paths) by waiting time", "按等待时间排序的交接（路径）"),
+    "bn.rework": ("Rework", "返工"),
+    "bn.pingpong": ("Ping-pong between resources", "资源之间的来回"),
+    "bn.opportunities": ("Redesign opportunities", "流程再设计机会"),
+    "bn.saving": ("Estimated saving: {hours} hours a year", "预计每年节省 {hours} 小时"),
+    "bn.total_wait": ("Total waiting", "总等待时间"),
+    "bn.share": ("Share of cycle time", "占周期时间比例"),
+    "org.workload": ("Workload per month", "每月工作量"),
+    "org.handovers": ("Handovers between departments", "部门之间的交接"),
+    "org.handovers_res": ("Handovers between resources", "资源之间的交接"),
+    "org.no_departments": ("This log records no departments.", "此日志没有记录部门。"),
+    "org.rules": ("Four-eyes and other rule results", "四眼原则等规则结果"),
+    "overview.bottlenecks": ("Top three bottlenecks", "前三大瓶颈"),
+    "overview.trend": ("Median cycle time per month", "每月周期时间中位数"),
+    "cmp.by": ("Compare", "对比方式"),
+    "cmp.period": ("before / after a date", "某日期之前 / 之后"),
+    "cmp.activity": ("with / without an activity", "包含 / 不含某活动"),
+    "cmp.split": ("Split date", "分界日期"),
+    "cmp.before": ("Before", "之前"),
+    "cmp.overlap": (
+        "A case belongs to a period when it runs during it, so a case running across the "
+        "split date counts on both sides.",
+        "案例只要在某时段内进行即计入该时段，因此跨越分界日期的案例两边都会计入。",
+    ),
+    "cmp.after": ("From the date on (change vs before)", "之后（相对之前的变化）"),
+    "cmp.with": ("With {activity}", "包含 {activity}"),
+    "cmp.without": ("Without {activity} (change vs with)", "不含 {activity}（相对包含的变化）"),
+    # messages
+    "msg.no_store": (
+        "No event store at {path}. Load a log with 'proclens ingest FILE --db {path}' or "
+        "start 'proclens demo'.",
+        "{path} 处没有事件库。请先用 'proclens ingest FILE --db {path}' 导入日志，或运行 "
+        "'proclens demo'。",
+    ),
+    "msg.no_logs": (
+        "The store has no logs yet. Load one on the Data page or with 'proclens ingest FILE'.",
+        "事件库中还没有日志。请在“数据”页面或用 'proclens ingest FILE' 导入。",
+    ),
+    "msg.empty_filter": (
+        "No case matches the current filter. Remove a filter chip in the sidebar.",
+        "没有案例符合当前筛选条件。请在侧边栏移除筛选条件。",
+    ),
+    "msg.busy": (
+        "A load is writing to the store right now; showing the data as of the last finished "
+        "load. The page updates when the load ends.",
+        "正在向事件库写入数据；当前显示上一次导入完成时的数据，导入结束后页面会更新。",
+    ),
+    "msg.not_yet": (
+        "{what} is not available yet: the analytics it needs have not landed in this build.",
+        "{what} 暂不可用：所需的分析功能尚未包含在此版本中。",
+    ),
+    "msg.filter_not_yet": (
+        "Filters are recorded in the link but not applied yet: the analytics filter has not "
+        "landed in this build.",
+        "筛选条件已记录在链接中，但尚未生效：此版本还没有分析筛选功能。",
+    ),
+    # data page
+    "data.history": ("Load history", "导入历史"),
+    "data.logs": ("Logs in the store", "库中的日志"),
+    "data.rejected": ("Rejected rows", "被拒绝的行"),
+    "data.run": ("Load run", "导入批次"),
+    "data.none_rejected": ("No rows were rejected in this run.", "本批次没有被拒绝的行。"),
+    "data.load_title": ("Load a file", "导入文件"),
+    "data.upload": ("Upload a log file", "上传日志文件"),
+    "data.mapping_help": (
+        "Which column plays which role; suggested from the column names, change any of them.",
+        "各列对应的角色：根据列名自动建议，可逐一修改。",
+    ),
+    "role.case": ("Case id", "案例编号"),
+    "role.activity": ("Activity", "活动"),
+    "role.timestamp": ("Timestamp", "时间戳"),
+    "role.start_timestamp": ("Start timestamp", "开始时间"),
+    "role.resource": ("Resource", "执行人"),
+    "role.department": ("Department", "部门"),
+    "data.path": ("…or the path of a file on this machine", "……或本机上的文件路径"),
+    "data.preview": ("Preview", "预览"),
+    "data.load": ("Load into the store", "导入事件库"),
+    "data.loaded": (
+        "{log}: read {read} rows, loaded {loaded}, rejected {rejected}.",
+        "{log}：读取 {read} 行，导入 {loaded} 行，拒绝 {rejected} 行。",
+    ),
+    "data.no_connector": (
+        "No connector for this file type in this build (module {name} is missing).",
+        "此版本没有该文件类型的连接器（缺少模块 {name}）。",
+    ),
+    "data.read_only": (
+        "The dashboard opens the store read-only. Load files with "
+        "'proclens ingest FILE --db {path}'; this page picks up the new data when the load ends.",
+        "看板以只读方式打开事件库。请用 'proclens ingest FILE --db {path}' 导入文件；"
+        "导入结束后本页会自动显示新数据。",
+    ),
+}
+
+
+def t(key: str, lang: Lang, **values: Any) -> str:
+    """The text of `key` in `lang`, with `{name}` placeholders filled from `values`."""
+    en, zh = STRINGS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**values) if values else text
+
+
+def fmt_int(value: int | float | None, lang: Lang) -> str:
+    """Whole numbers with thousands separators (both languages group by three)."""
+    if value is None:
+        return "–"
+    return f"{round(value):,}"
+
+
+def fmt_pct(share: float | None, lang: Lang, digits: int = 1) -> str:
+    """A share 0..1 as a percentage."""
+    if share is None:
+        return "–"
+    return f"{share * 100:.{digits}f}%"
+
+
+_UNITS: tuple[tuple[int, str, str], ...] = (
+    (86400, "d", "天"),
+    (3600, "h", "小时"),
+    (60, "min", "分钟"),
+    (1, "s", "秒"),
+)
+
+
+def fmt_duration(seconds: float | None, lang: Lang) -> str:
+    """The two largest non-zero units: '3 d 4 h' / '3 天 4 小时'; under a second: '0 s'."""
+    if seconds is None:
+        return "–"
+    rest = round(abs(seconds))
+    parts: list[str] = []
+    for size, en, zh in _UNITS:
+        count, rest = divmod(rest, size)
+        if count or parts:
+            if count:
+                parts.append(f"{count} {zh if lang == 'zh' else en}")
+            if len(parts) == 2 or (parts and not count):
+                break
+    if not parts:
+        parts.append("0 秒" if lang == "zh" else "0 s")
+    sign = "-" if seconds < 0 else ""
+    return sign + " ".join(parts)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def fmt_date(value: date | datetime | None, lang: Lang) -> str:
+    """'3 Dec 2026' / '2026年12月3日'."""
+    if value is None:
+        return "–"
+    if lang == "zh":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"

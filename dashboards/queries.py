@@ -1,0 +1,127 @@
+"""What the pages ask of the store, as plain functions over an open store. Streamlit-free.
+
+Each query takes (store, log, chips, *args) and returns something small and picklable (dicts,
+aggregated DataFrames) that `dashboards.state` caches per (store, data version, log, filter).
+Figures come from the analytics package; nothing here aggregates events itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from analytics.base import instances_params, records
+from analytics.bottlenecks import activity_waiting_sql, total_cycle_time_s
+from analytics.bottlenecks import bottlenecks as bottleneck_figures
+from analytics.calendar import default_calendar
+from analytics.cycle_times import cycle_times
+from analytics.engine import DuckDBEngine
+from analytics.maps import map_params, nodes_sql
+from analytics.opportunities import opportunities as ranked_opportunities
+from analytics.simplify import simplify
+from analytics.stats import log_stats
+from analytics.variants import variants as ranked_variants
+from dashboards.view import Chip, to_filter
+from proclens import history
+from proclens.store import EventStore
+
+Query = Callable[..., Any]
+
+
+def logs(store: EventStore, log: str | None, chips: tuple[Chip, ...]) -> list[dict[str, Any]]:
+    return store.logs()
+
+
+def overview(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[str, Any]:
+    return log_stats(store, log, to_filter(chips))
+
+
+def activity_names(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list[str]:
+    """Every activity of the log (unfiltered), for the filter pickers: the map's node query."""
+    nodes = records(DuckDBEngine(store).frame(nodes_sql(), map_params(log, None)))
+    return sorted(str(n["activity"]) for n in nodes)
+
+
+def process_map(
+    store: EventStore, log: str, chips: tuple[Chip, ...], activities_pct: float, paths_pct: float
+) -> dict[str, Any]:
+    pmap = simplify(
+        store, log, to_filter(chips), activities_pct=activities_pct, paths_pct=paths_pct
+    )
+    return pmap.to_json()
+
+
+def variants(store: EventStore, log: str, chips: tuple[Chip, ...], top: int) -> pd.DataFrame:
+    """Ranked variants with cases, share, coverage and durations (the top `top`)."""
+    rows = [v.to_json() for v in ranked_variants(store, log, to_filter(chips), top=top)]
+    frame = pd.DataFrame(
+        rows,
+        columns=["rank", "variant", "cases", "share", "cumulative_share", "median_duration_s",
+                 "mean_duration_s", "min_duration_s", "max_duration_s"],
+    )  # fmt: skip
+    frame["steps"] = frame["variant"].map(len)
+    return frame.rename(columns={"cumulative_share": "coverage"})
+
+
+def cycle(
+    store: EventStore,
+    log: str,
+    chips: tuple[Chip, ...],
+    period: str,
+    between: tuple[str, str] | None,
+    working: bool,
+) -> dict[str, Any]:
+    cal = default_calendar() if working else None
+    return cycle_times(
+        store,
+        log,
+        to_filter(chips),
+        cal=cal,
+        period="week" if period == "week" else "month",
+        between=between,
+    )
+
+
+def bottlenecks(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[str, Any]:
+    return bottleneck_figures(store, log, to_filter(chips))
+
+
+def top_waits(store: EventStore, log: str, chips: tuple[Chip, ...], top: int) -> list[Any]:
+    """The activities adding the most waiting, with their share of the total cycle time: the
+    first list of `bottlenecks()` alone, for the Overview (the full set costs much more)."""
+    flt = to_filter(chips)
+    engine = DuckDBEngine(store)
+    total = total_cycle_time_s(engine, log, flt)
+    rows = records(engine.frame(activity_waiting_sql(flt), instances_params(log, flt)))[:top]
+    for row in rows:
+        row["share_of_cycle_time"] = (row["total_wait_s"] or 0.0) / total if total else None
+    return rows
+
+
+def opportunities(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list[dict[str, Any]]:
+    return [o.to_json() for o in ranked_opportunities(store, log, to_filter(chips))]
+
+
+def load_history(store: EventStore, log: str | None, chips: tuple[Chip, ...]) -> pd.DataFrame:
+    return pd.DataFrame(history.load_runs(store))
+
+
+def rejected(store: EventStore, log: str | None, chips: tuple[Chip, ...], run: int) -> pd.DataFrame:
+    return pd.DataFrame(history.rejected_rows(store, run), columns=["position", "reason", "raw"])
+
+
+QUERIES: dict[str, Query] = {
+    "logs": logs,
+    "overview": overview,
+    "activity_names": activity_names,
+    "process_map": process_map,
+    "variants": variants,
+    "cycle": cycle,
+    "bottlenecks": bottlenecks,
+    "top_waits": top_waits,
+    "opportunities": opportunities,
+    "load_history": load_history,
+    "rejected": rejected,
+}
