@@ -102,11 +102,12 @@ def add_tie_diagnostics(store: EventStore, report: LoadReport) -> None:
     """Put the log's tie diagnostics into the report and the load run's stored details."""
     from analytics.ties import tie_diagnostics
 
-    report.details["ties"] = tie_diagnostics(store, report.log)
-    store.con.execute(
-        "UPDATE load_runs SET details = ?::JSON WHERE run_id = ?",
-        [json.dumps(report.details, ensure_ascii=False, default=str), report.run_id],
-    )
+    with store.load_transaction():  # part of the load: same memory budget
+        report.details["ties"] = tie_diagnostics(store, report.log)
+        store.con.execute(
+            "UPDATE load_runs SET details = ?::JSON WHERE run_id = ?",
+            [json.dumps(report.details, ensure_ascii=False, default=str), report.run_id],
+        )
 
 
 def describe(report: LoadReport) -> str:
