@@ -115,6 +115,26 @@ def loops_sql(flt: Filter | None = None) -> str:
     """
 
 
+def _edges_and_waiting(
+    engine: Engine, flt: Filter | None, params: list[Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(edges as edges_sql gives them, activities as activity_waiting_sql), from one pass:
+    the waiting an activity adds is its edges' gap figures over all sources."""
+    edges, waiting = [], []
+    for r in _frame_records(engine, edges_sql(flt, per_target=True), params):
+        if not r.pop("per_target"):
+            edges.append(r)
+            continue
+        waiting.append({
+            "activity": r["target"], "occurrences": r["count"], "cases": r["cases"],
+            "total_wait_s": r["total_s"] or 0.0, "mean_wait_s": r["mean_s"],
+            "median_wait_s": r["median_s"],
+        })  # fmt: skip
+    edges.sort(key=lambda e: (-(e["total_s"] or 0.0), e["source"], e["target"]))
+    waiting.sort(key=lambda w: (-w["total_wait_s"], w["activity"]))
+    return edges, waiting
+
+
 def _loops(engine: Engine, flt: Filter | None, params: list[Any]) -> tuple[list[Any], list[Any]]:
     """(rework rows as rework_sql gives them, loop-back rows as loop_backs_sql), ranked."""
     rework, backs = [], []
@@ -201,10 +221,7 @@ def bottlenecks(
                 r["share_of_cycle_time"] = (r[key] or 0.0) / total if total else None
         return rows[:top]
 
-    edges = sorted(
-        _frame_records(engine, edges_sql(flt), params),
-        key=lambda e: (-(e["total_s"] or 0.0), e["source"], e["target"]),
-    )
+    edges, waiting = _edges_and_waiting(engine, flt, params)
     rework, loop_backs = _loops(engine, flt, params)
     for e in edges:
         e["share_of_cycle_time"] = (e["total_s"] or 0.0) / total if total else None
@@ -212,7 +229,7 @@ def bottlenecks(
         "log": log,
         "filter": (flt or Filter()).describe(),
         "total_cycle_time_s": total,
-        "activities_by_waiting": ranked(activity_waiting_sql(flt), "total_wait_s"),
+        "activities_by_waiting": ranked(waiting, "total_wait_s"),
         "transitions_by_waiting": edges[:top],
         "rework": ranked(rework, "total_loop_s"),
         "loop_backs": ranked(loop_backs, "total_loop_s"),
