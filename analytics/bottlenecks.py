@@ -189,6 +189,42 @@ def handovers_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> 
     """
 
 
+def both_handovers_sql(flt: Filter | None = None) -> str:
+    """handovers_sql for resources and departments from one ordered pass: rows (by_department,
+    source, target, ...). Groups whose source is null or equals the target are not handovers
+    (the pass keeps rows that hand over in either column) and must be dropped."""
+    gap = f"({seconds_between('ts', 'next_order_ts')})"
+    res = "resource IS NOT NULL AND next_resource IS NOT NULL AND resource <> next_resource"
+    dep = "department IS NOT NULL AND next_department IS NOT NULL AND department <> next_department"
+    return f"""
+        SELECT grouping(resource) AS by_department,
+               coalesce(resource, department) AS source,
+               coalesce(next_resource, next_department) AS target, count(*) AS count,
+               count(DISTINCT case_id) AS cases,
+               avg(CASE WHEN {gap} >= 0 THEN {gap} END) AS mean_s,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN {gap} >= 0 THEN {gap} END)
+                 AS median_s,
+               sum(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END) AS total_s
+        FROM ({pairs_sql(flt)}) p
+        WHERE ({res}) OR ({dep})
+        GROUP BY GROUPING SETS ((resource, next_resource), (department, next_department))
+    """
+
+
+def _handovers(
+    engine: Engine, flt: Filter | None, params: list[Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(resource handovers, department handovers), each ranked as handovers_sql ranks."""
+    out: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    for r in _frame_records(engine, both_handovers_sql(flt), params):
+        in_group = r["source"] is not None and r["target"] is not None
+        if in_group and r["source"] != r["target"]:
+            out[r.pop("by_department")].append(r)
+    for rows in out:
+        rows.sort(key=lambda r: (-r["count"], r["source"], r["target"]))
+    return out
+
+
 def workload_sql(flt: Filter | None = None, period: Period = "month") -> str:
     """Instances (and busy seconds where start times exist) per resource per period."""
     return f"""
@@ -223,6 +259,7 @@ def bottlenecks(
 
     edges, waiting = _edges_and_waiting(engine, flt, params)
     rework, loop_backs = _loops(engine, flt, params)
+    by_resource, by_department = _handovers(engine, flt, params)
     for e in edges:
         e["share_of_cycle_time"] = (e["total_s"] or 0.0) / total if total else None
     return {
@@ -235,8 +272,8 @@ def bottlenecks(
         "loop_backs": ranked(loop_backs, "total_loop_s"),
         "ping_pong_resources": ranked(ping_pong_sql(flt, "resource")),
         "ping_pong_departments": ranked(ping_pong_sql(flt, "department")),
-        "handovers_resources": ranked(handovers_sql(flt, "resource"), "total_s"),
-        "handovers_departments": ranked(handovers_sql(flt, "department"), "total_s"),
+        "handovers_resources": ranked(by_resource, "total_s"),
+        "handovers_departments": ranked(by_department, "total_s"),
         "workload": _workload(engine, flt, params, period),
     }
 
