@@ -92,6 +92,65 @@ def loop_backs_sql(flt: Filter | None = None) -> str:
     """
 
 
+def loops_sql(flt: Filter | None = None) -> str:
+    """rework_sql and loop_backs_sql in one ordered pass: rows (by_edge, source, target,
+    count, cases, total_loop_s, mean_loop_s), by_edge 0 per activity (source null), 1 per
+    edge. An instance with an earlier one of its activity always has a predecessor, so the
+    rework rows and the loop-back rows are the same instances, grouped two ways."""
+    w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
+    loop = seconds_between("prev_same_ts", "ts")
+    return f"""
+        WITH inst AS ({instances_sql(flt)}),
+        marked AS (
+            SELECT case_id, activity, ts,
+                   lag(activity) OVER ({w}) AS prev_activity,
+                   lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER})
+                     AS prev_same_ts
+            FROM inst)
+        SELECT 1 - grouping(prev_activity) AS by_edge, prev_activity AS source,
+               activity AS target, count(*) AS count, count(DISTINCT case_id) AS cases,
+               sum({loop}) AS total_loop_s, avg({loop}) AS mean_loop_s
+        FROM marked WHERE prev_same_ts IS NOT NULL AND prev_activity IS NOT NULL
+        GROUP BY GROUPING SETS ((activity), (prev_activity, activity))
+    """
+
+
+def _edges_and_waiting(
+    engine: Engine, flt: Filter | None, params: list[Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(edges as edges_sql gives them, activities as activity_waiting_sql), from one pass:
+    the waiting an activity adds is its edges' gap figures over all sources."""
+    edges, waiting = [], []
+    for r in _frame_records(engine, edges_sql(flt, per_target=True), params):
+        if not r.pop("per_target"):
+            edges.append(r)
+            continue
+        waiting.append({
+            "activity": r["target"], "occurrences": r["count"], "cases": r["cases"],
+            "total_wait_s": r["total_s"] or 0.0, "mean_wait_s": r["mean_s"],
+            "median_wait_s": r["median_s"],
+        })  # fmt: skip
+    edges.sort(key=lambda e: (-(e["total_s"] or 0.0), e["source"], e["target"]))
+    waiting.sort(key=lambda w: (-w["total_wait_s"], w["activity"]))
+    return edges, waiting
+
+
+def _loops(engine: Engine, flt: Filter | None, params: list[Any]) -> tuple[list[Any], list[Any]]:
+    """(rework rows as rework_sql gives them, loop-back rows as loop_backs_sql), ranked."""
+    rework, backs = [], []
+    for r in _frame_records(engine, loops_sql(flt), params):
+        if r["by_edge"]:
+            backs.append({k: r[k] for k in ("source", "target", "count", "cases", "total_loop_s")})
+        else:
+            rework.append({
+                "activity": r["target"], "repeats": r["count"], "cases": r["cases"],
+                "total_loop_s": r["total_loop_s"], "mean_loop_s": r["mean_loop_s"],
+            })  # fmt: skip
+    rework.sort(key=lambda r: (-r["total_loop_s"], r["activity"]))
+    backs.sort(key=lambda r: (-r["total_loop_s"], r["source"], r["target"]))
+    return rework, backs
+
+
 def ping_pong_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> str:
     """A -> B -> A between resources (or departments) in consecutive instances of a case that
     name one; per unordered pair: occurrences, cases, time from the first A to the second A."""
@@ -130,6 +189,42 @@ def handovers_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> 
     """
 
 
+def both_handovers_sql(flt: Filter | None = None) -> str:
+    """handovers_sql for resources and departments from one ordered pass: rows (by_department,
+    source, target, ...). Groups whose source is null or equals the target are not handovers
+    (the pass keeps rows that hand over in either column) and must be dropped."""
+    gap = f"({seconds_between('ts', 'next_order_ts')})"
+    res = "resource IS NOT NULL AND next_resource IS NOT NULL AND resource <> next_resource"
+    dep = "department IS NOT NULL AND next_department IS NOT NULL AND department <> next_department"
+    return f"""
+        SELECT grouping(resource) AS by_department,
+               coalesce(resource, department) AS source,
+               coalesce(next_resource, next_department) AS target, count(*) AS count,
+               count(DISTINCT case_id) AS cases,
+               avg(CASE WHEN {gap} >= 0 THEN {gap} END) AS mean_s,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN {gap} >= 0 THEN {gap} END)
+                 AS median_s,
+               sum(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END) AS total_s
+        FROM ({pairs_sql(flt)}) p
+        WHERE ({res}) OR ({dep})
+        GROUP BY GROUPING SETS ((resource, next_resource), (department, next_department))
+    """
+
+
+def _handovers(
+    engine: Engine, flt: Filter | None, params: list[Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(resource handovers, department handovers), each ranked as handovers_sql ranks."""
+    out: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    for r in _frame_records(engine, both_handovers_sql(flt), params):
+        in_group = r["source"] is not None and r["target"] is not None
+        if in_group and r["source"] != r["target"]:
+            out[r.pop("by_department")].append(r)
+    for rows in out:
+        rows.sort(key=lambda r: (-r["count"], r["source"], r["target"]))
+    return out
+
+
 def workload_sql(flt: Filter | None = None, period: Period = "month") -> str:
     """Instances (and busy seconds where start times exist) per resource per period."""
     return f"""
@@ -155,31 +250,30 @@ def bottlenecks(
     params = instances_params(log, flt)
     total = total_cycle_time_s(engine, log, flt)
 
-    def ranked(sql: str, key: str | None = None) -> list[dict[str, Any]]:
-        rows = _frame_records(engine, sql, params)
+    def ranked(sql: str | list[dict[str, Any]], key: str | None = None) -> list[dict[str, Any]]:
+        rows = _frame_records(engine, sql, params) if isinstance(sql, str) else sql
         if key is not None:
             for r in rows:
                 r["share_of_cycle_time"] = (r[key] or 0.0) / total if total else None
         return rows[:top]
 
-    edges = sorted(
-        _frame_records(engine, edges_sql(flt), params),
-        key=lambda e: (-(e["total_s"] or 0.0), e["source"], e["target"]),
-    )
+    edges, waiting = _edges_and_waiting(engine, flt, params)
+    rework, loop_backs = _loops(engine, flt, params)
+    by_resource, by_department = _handovers(engine, flt, params)
     for e in edges:
         e["share_of_cycle_time"] = (e["total_s"] or 0.0) / total if total else None
     return {
         "log": log,
         "filter": (flt or Filter()).describe(),
         "total_cycle_time_s": total,
-        "activities_by_waiting": ranked(activity_waiting_sql(flt), "total_wait_s"),
+        "activities_by_waiting": ranked(waiting, "total_wait_s"),
         "transitions_by_waiting": edges[:top],
-        "rework": ranked(rework_sql(flt), "total_loop_s"),
-        "loop_backs": ranked(loop_backs_sql(flt), "total_loop_s"),
+        "rework": ranked(rework, "total_loop_s"),
+        "loop_backs": ranked(loop_backs, "total_loop_s"),
         "ping_pong_resources": ranked(ping_pong_sql(flt, "resource")),
         "ping_pong_departments": ranked(ping_pong_sql(flt, "department")),
-        "handovers_resources": ranked(handovers_sql(flt, "resource"), "total_s"),
-        "handovers_departments": ranked(handovers_sql(flt, "department"), "total_s"),
+        "handovers_resources": ranked(by_resource, "total_s"),
+        "handovers_departments": ranked(by_department, "total_s"),
         "workload": _workload(engine, flt, params, period),
     }
 

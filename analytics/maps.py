@@ -73,10 +73,16 @@ def pairs_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) ->
 
 
 def edges_sql(
-    flt: Filter | None = None, keep: tuple[str, ...] | None = None, cal: Calendar | None = None
+    flt: Filter | None = None,
+    keep: tuple[str, ...] | None = None,
+    cal: Calendar | None = None,
+    *,
+    per_target: bool = False,
 ) -> str:
     """Directly-follows edges with counts and gap statistics (see module docstring); with a
-    calendar also `working_*` statistics of the same gaps in working seconds."""
+    calendar also `working_*` statistics of the same gaps in working seconds. `per_target`
+    adds, from the same pass, the same figures per target over all its sources (rows whose
+    leading `per_target` column is 1 and whose source is null)."""
     gap = f"({seconds_between('ts', 'next_order_ts')})"
     ok = f"CASE WHEN {gap} >= 0 THEN {gap} END"
     over = f"CASE WHEN {gap} < 0 THEN -{gap} END"
@@ -85,13 +91,17 @@ def edges_sql(
     if cal is not None:
         pairs = with_working_seconds(pairs, {"working_gap_s": ("ts", "next_order_ts")}, cal)
         working = ", " + _stats(f"CASE WHEN {gap} >= 0 THEN working_gap_s END", "working_")
+    lead, groups = "", "activity, next_activity"
+    if per_target:
+        lead = "grouping(activity) AS per_target, "
+        groups = "GROUPING SETS ((activity, next_activity), (next_activity))"
     return f"""
-        SELECT activity AS source, next_activity AS target, count(*) AS count,
+        SELECT {lead}activity AS source, next_activity AS target, count(*) AS count,
                count(DISTINCT case_id) AS cases, {_stats(ok)},
                count({over}) AS overlaps, avg({over}) AS overlap_mean_s{working}
         FROM ({pairs}) p
         WHERE next_activity IS NOT NULL
-        GROUP BY activity, next_activity
+        GROUP BY {groups}
         ORDER BY count DESC, source, target
     """
 

@@ -23,8 +23,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from analytics.base import instances_params, instances_sql, seconds_between
-from analytics.bottlenecks import activity_waiting_sql, rework_sql
+from analytics.base import CASE_ORDER, instances_params, instances_sql, seconds_between
+from analytics.bottlenecks import rework_sql
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from analytics.maps import pairs_sql
@@ -75,6 +75,25 @@ def waiting_excess_sql(flt: Filter | None = None) -> str:
                sum(CASE WHEN p.gap > q.p25 THEN p.gap - q.p25 ELSE 0 END) AS excess
         FROM q JOIN p ON p.activity = q.activity AND p.next_activity = q.next_activity
         GROUP BY q.activity, q.next_activity, q.count, q.cases, q.p25, q.median
+    """
+
+
+def approval_figures_sql(flt: Filter | None = None) -> str:
+    """Per activity, in one ordered pass: cases, cases where a rejection (the pattern, the
+    last parameter) directly follows it, and the waiting it adds (positive gaps before it)."""
+    w = f"OVER (PARTITION BY case_id ORDER BY {CASE_ORDER})"
+    gap = f"({seconds_between('prev_ts', 'order_ts')})"
+    return f"""
+        WITH seq AS (
+            SELECT case_id, activity, order_ts,
+                   lag(ts) {w} AS prev_ts,
+                   lead(activity) {w} AS next_activity
+            FROM ({instances_sql(flt)}) i)
+        SELECT activity, count(DISTINCT case_id),
+               count(DISTINCT CASE WHEN next_activity IS NOT NULL
+                    AND regexp_matches(lower(next_activity), ?) THEN case_id END),
+               sum(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END)
+        FROM seq GROUP BY activity
     """
 
 
@@ -149,16 +168,13 @@ def _approvals(
     threshold: float,
     min_n: int,
 ) -> list[tuple[str, str, str, float, dict[str, Any]]]:
-    cases_with = dict(engine.rows(
-        f"SELECT activity, count(DISTINCT case_id) FROM ({instances_sql(flt)}) i GROUP BY 1",
-        params,
-    ))  # fmt: skip
-    after = dict(engine.rows(
-        f"SELECT activity, count(DISTINCT case_id) FROM ({pairs_sql(flt)}) p "
-        "WHERE next_activity IS NOT NULL AND regexp_matches(lower(next_activity), ?) GROUP BY 1",
-        [*params, REJECTION.pattern.lower()],
-    ))  # fmt: skip
-    waits = {r[0]: r[3] for r in engine.rows(activity_waiting_sql(flt), params)}
+    cases_with: dict[str, int] = {}
+    after: dict[str, int] = {}
+    waits: dict[str, float] = {}
+    for act, n, rejected_after, wait in engine.rows(
+        approval_figures_sql(flt), [*params, REJECTION.pattern.lower()]
+    ):
+        cases_with[act], after[act], waits[act] = n, rejected_after, wait
     out = []
     for act, n in cases_with.items():
         if not APPROVAL.search(act) or REJECTION.search(act) or n < min_n:

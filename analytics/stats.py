@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from analytics.base import (
-    case_order,
     cases_sql,
     instances_params,
     instances_sql,
@@ -13,6 +12,7 @@ from analytics.base import (
 )
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
+from analytics.maps import boundaries_sql
 from analytics.variants import case_sequences_sql
 from proclens.store import EventStore
 
@@ -48,14 +48,15 @@ def log_stats(store: EventStore | Engine, log: str, flt: Filter | None = None) -
     )[0]
     cases, events, activities, variants, first, last, with_events = row[:7]
     empty_cases = int(cases) - int(with_events)
+    bounds = _boundaries(engine, log, flt)
     return {
         "log": log,
         "cases": int(cases),
         "events": int(events),
         "activities": int(activities),
         "variants": int(variants) + (1 if empty_cases else 0),
-        "start_activities": _boundary_activities(engine, log, flt, "ASC"),
-        "end_activities": _boundary_activities(engine, log, flt, "DESC"),
+        "start_activities": bounds["start"],
+        "end_activities": bounds["end"],
         "first_event": first.isoformat() if first else None,
         "last_event": last.isoformat() if last else None,
         "cases_without_events": empty_cases,
@@ -65,21 +66,13 @@ def log_stats(store: EventStore | Engine, log: str, flt: Filter | None = None) -
     }
 
 
-def _boundary_activities(
-    engine: Engine, log: str, flt: Filter | None, direction: str
-) -> dict[str, int]:
-    """First (ASC) or last (DESC) activity of each case -> number of cases."""
-    order = case_order(direction)
-    rows = engine.rows(
-        f"""
-        SELECT activity, count(*) AS n FROM (
-            SELECT activity, row_number() OVER (PARTITION BY case_id ORDER BY {order}) AS pos
-            FROM ({instances_sql(flt)}))
-        WHERE pos = 1 GROUP BY activity ORDER BY n DESC, activity
-        """,
-        instances_params(log, flt),
-    )
-    return {str(a): int(n) for a, n in rows}
+def _boundaries(engine: Engine, log: str, flt: Filter | None) -> dict[str, dict[str, int]]:
+    """{"start": first activity -> cases, "end": last activity -> cases}, in one ordered pass
+    over the instances (the first has position 1, the last no successor)."""
+    out: dict[str, dict[str, int]] = {"start": {}, "end": {}}
+    for kind, activity, n in engine.rows(boundaries_sql(flt), instances_params(log, flt)):
+        out[str(kind)][str(activity)] = int(n)
+    return out
 
 
 def _floats(values: tuple[Any, ...]) -> list[float | None]:
