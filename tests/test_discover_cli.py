@@ -47,3 +47,17 @@ def test_discover_errors_are_one_line(
     assert main([*base, "--log", "nope", "--out", str(tmp_path / "m.bpmn")]) == 2
     assert "no log named 'nope'" in capsys.readouterr().err
     assert list(tmp_path.glob("m.*")) == []
+
+
+def test_discover_files_get_the_usual_permissions(db: Path, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "model.bpmn"
+        args = ["discover", "--db", str(db), "--log", "c17", "--miner", "inductive"]
+        assert main([*args, "--out", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

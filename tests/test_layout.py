@@ -67,3 +67,11 @@ def test_wrap_counts_wide_characters_double() -> None:
         "BUDGET OWNER",
     ]
     assert wrap("提交申请部门审批财务审核", 8) == ["提交申请", "部门审批", "财务审核"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_every_edge_bend_lies_on_the_canvas(seed: int) -> None:
+    layout = layered_layout(random_graph(seed))
+    bends = [pt for route in layout.routes for pt in route]
+    assert bends
+    assert all(0 <= x <= layout.width and 0 <= y <= layout.height for x, y in bends)

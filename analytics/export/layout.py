@@ -69,9 +69,11 @@ def layered_layout(
     boxes = _place(order, sizes, chains, margin, layer_gap, node_gap)
     routes = [_route(e.source, e.target, reversed_edges, chains, boxes) for e in graph.edges]
     real = {n: boxes[n] for n in ids}
-    width = max((b.x + b.width for b in real.values()), default=0.0) + margin
-    height = max((b.y + b.height for b in real.values()), default=0.0) + margin
-    return Layout(real, routes, width, height)
+    # The canvas holds every box and every edge bend (back edges may run below the nodes).
+    bends = [pt for route in routes for pt in route]
+    width = max([b.x + b.width for b in real.values()] + [pt[0] for pt in bends], default=0.0)
+    height = max([b.y + b.height for b in real.values()] + [pt[1] for pt in bends], default=0.0)
+    return Layout(real, routes, width + margin, height + margin)
 
 
 def _back_edges(ids: list[str], pairs: list[tuple[str, str]], graph: Graph) -> set[tuple[str, str]]:

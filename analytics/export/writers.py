@@ -118,6 +118,12 @@ def _ptml(model: Model) -> bytes:
     return bytes(ptml.export_tree_as_string(model.tree))
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def _atomic_write(target: Path, data: bytes) -> None:
     if not target.parent.exists():
         raise ExportError(f"cannot write '{target}': folder {target.parent} does not exist")
@@ -125,6 +131,7 @@ def _atomic_write(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
