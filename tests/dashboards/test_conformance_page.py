@@ -1,0 +1,74 @@
+"""The Conformance page on the Sepsis sample log against sample_logs/models/sepsis.bpmn: the
+figures shown equal check_conformance's on the same model and suggested mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analytics.conformance.check import check_conformance
+from analytics.conformance.mapping import suggest_mapping
+from analytics.conformance.model import load_model
+from analytics.conformance.report import case_deviations
+from analytics.engine import DuckDBEngine
+from analytics.variants import variant_counts
+from dashboards import conformance_view
+from dashboards.i18n import fmt_int, fmt_pct, t
+from proclens.store import EventStore
+from tests.conftest import SAMPLE_LOGS
+from tests.dashboards.apptest import assert_clean, metrics, open_page
+
+LOG = "sepsis_cases"
+MODEL = SAMPLE_LOGS / "models" / "sepsis.bpmn"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_conformance_figures_equal_check_conformance(sample_env: Path, lang: str) -> None:
+    with EventStore.open(sample_env, read_only=True) as store:
+        engine = DuckDBEngine(store)
+        activities = sorted({a for v, _ in variant_counts(engine, LOG) for a in v})
+        model = load_model(MODEL, activities=activities)
+        mapping = suggest_mapping(model.tasks, activities)
+        result = check_conformance(store, LOG, model, mapping, method="token-replay")
+        deviating = case_deviations(store, LOG, result).query("not fits")
+    assert 0.0 < result.fitting_cases_share < 1.0  # sepsis has fitting and deviating cases
+
+    at = open_page("conformance", log=LOG, lang=lang)
+    assert_clean(at)
+    assert at.selectbox(key="conf_model").value.name == "sepsis.bpmn"
+    assert at.radio(key="conf_method").value == "token-replay"
+    shown = metrics(at)
+    assert shown[t("conf.fitness", lang)] == f"{result.fitness:.3f}"
+    assert shown[t("conf.precision", lang)] == f"{result.precision:.3f}"
+    assert shown[t("conf.fitting", lang)] == fmt_pct(result.fitting_cases_share, lang)
+    assert shown[t("conf.deviating", lang)] == fmt_int(len(deviating), lang)
+
+    cases = at.dataframe[-1].value
+    assert len(cases) == len(deviating)
+    assert set(cases[t("col.case", lang)]) == set(deviating["case_id"])
+    first = deviating.sort_values(["fitness", "case_id"]).iloc[0]
+    assert cases[t("col.trace", lang)].iloc[0] == " → ".join(first["trace"])
+
+    # the model stays attached for the session: the Overview shows its fitness for this log
+    at.switch_page("app_pages/overview.py")
+    at.run()
+    assert_clean(at)
+    assert metrics(at)[t("overview.conformance", lang)] == f"{result.fitness:.3f}"
+
+
+def test_an_unusable_model_shows_an_error_naming_the_element(
+    sample_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "broken.bpmn").write_text(
+        """<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+        <process id="p"><startEvent id="s"/><complexGateway id="cg"/><endEvent id="e"/>
+        <sequenceFlow id="f1" sourceRef="s" targetRef="cg"/>
+        <sequenceFlow id="f2" sourceRef="cg" targetRef="e"/></process></definitions>""",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(conformance_view, "MODELS_DIR", tmp_path)
+    at = open_page("conformance", log=LOG, lang="en")
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "complexGateway 'cg'" in at.error[0].value
