@@ -15,6 +15,7 @@ from analytics.engine import DuckDBEngine
 from analytics.variants import variant_counts
 from dashboards import conformance_view
 from dashboards.i18n import fmt_int, fmt_pct, t
+from dashboards.view import Chip, to_filter
 from proclens.store import EventStore
 from tests.conftest import SAMPLE_LOGS
 from tests.dashboards.apptest import assert_clean, metrics, open_page
@@ -72,3 +73,29 @@ def test_an_unusable_model_shows_an_error_naming_the_element(
     assert not at.exception
     assert len(at.error) == 1
     assert "complexGateway 'cg'" in at.error[0].value
+
+
+def test_alignments_on_a_filtered_window_equal_check_conformance(sample_env: Path) -> None:
+    """Alignments through the radio, on the cases of one month (the global filter applies)."""
+    chips = (Chip("from", "2014-11-01"), Chip("to", "2014-11-30"))
+    flt = to_filter(chips)
+    with EventStore.open(sample_env, read_only=True) as store:
+        engine = DuckDBEngine(store)
+        activities = sorted({a for v, _ in variant_counts(engine, LOG) for a in v})
+        model = load_model(MODEL, activities=activities)
+        mapping = suggest_mapping(model.tasks, activities)
+        result = check_conformance(
+            store, LOG, model, mapping, method="alignments",
+            total_budget_s=conformance_view.TOTAL_BUDGET_S, flt=flt,
+        )  # fmt: skip
+        kept = case_deviations(store, LOG, result, flt)
+    assert 0 < result.cases < 300
+    assert len(kept) == result.cases
+
+    at = open_page("conformance", log=LOG, lang="en", f=[c.encode() for c in chips])
+    at.radio(key="conf_method").set_value("alignments").run()
+    assert_clean(at)
+    shown = metrics(at)
+    assert shown[t("conf.fitness", "en")] == f"{result.fitness:.3f}"
+    assert shown[t("conf.fitting", "en")] == fmt_pct(result.fitting_cases_share, "en")
+    assert shown[t("conf.deviating", "en")] == fmt_int(int((~kept["fits"]).sum()), "en")
