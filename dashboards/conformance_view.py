@@ -21,6 +21,7 @@ from analytics.conformance.check import check_conformance
 from analytics.conformance.mapping import LabelMapping, suggest_mapping
 from analytics.conformance.model import load_model
 from analytics.conformance.report import case_deviations, deviations_over_time
+from analytics.conformance.rules import check_rules, load_rules
 from analytics.engine import DuckDBEngine
 from analytics.variants import variant_counts
 from dashboards.view import Chip, to_filter
@@ -58,7 +59,8 @@ def file_hash(data: bytes) -> str:
 
 
 def stash_model(data: bytes, name: str, root: Path | None = None) -> tuple[Path, str]:
-    """Write uploaded model bytes to <tmp>/proclens-models/<sha256>/<name>; (path, sha256)."""
+    """Write uploaded bytes (a model, a rules file) to <tmp>/proclens-models/<sha256>/<name>;
+    (path, sha256)."""
     digest = file_hash(data)
     folder = (root or Path(tempfile.gettempdir()) / "proclens-models") / digest
     folder.mkdir(parents=True, exist_ok=True)
@@ -131,7 +133,16 @@ def conformance(
     }
 
 
+def rules(
+    store: EventStore, log: str, chips: tuple[Chip, ...], rules_path: str, rules_hash: str
+) -> list[dict[str, Any]]:
+    """The results of the rules YAML (analytics.conformance.rules) on every case of the log."""
+    checked = check_rules(DuckDBEngine(store), log, load_rules(Path(rules_path)))
+    return [r.to_json() for r in checked]
+
+
 QUERIES: dict[str, Callable[..., Any]] = {
+    "rules": rules,
     "conformance_mapping": suggestion,
     "conformance": conformance,
 }

@@ -193,6 +193,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "org.handovers_res": ("Handovers between resources", "资源之间的交接"),
     "org.no_departments": ("This log records no departments.", "此日志没有记录部门。"),
     "org.rules": ("Four-eyes and other rule results", "四眼原则等规则结果"),
+    "org.rules_upload": ("Rules file (YAML)", "规则文件（YAML）"),
+    "org.rules_help": (
+        "Upload a rules YAML (four-eyes, precedes, max-time, never, must-occur; see the README) "
+        "to check it on every case of the log; the sidebar filter does not narrow the rules.",
+        "上传规则 YAML（四眼原则、先后顺序、最长时间、禁止、必须出现；见 README），"
+        "对日志的每个案例进行检查；侧边栏筛选不作用于规则。",
+    ),
     "overview.bottlenecks": ("Top three bottlenecks", "前三大瓶颈"),
     "overview.trend": ("Median cycle time per month", "每月周期时间中位数"),
     "cmp.by": ("Compare", "对比方式"),

@@ -76,8 +76,8 @@ def test_an_unusable_model_shows_an_error_naming_the_element(
 
 
 def test_alignments_on_a_filtered_window_equal_check_conformance(sample_env: Path) -> None:
-    """Alignments through the radio, on the cases of one month (the global filter applies)."""
-    chips = (Chip("from", "2014-11-01"), Chip("to", "2014-11-30"))
+    """Alignments through the radio, on the cases of two weeks (the global filter applies)."""
+    chips = (Chip("from", "2014-11-01"), Chip("to", "2014-11-14"))
     flt = to_filter(chips)
     with EventStore.open(sample_env, read_only=True) as store:
         engine = DuckDBEngine(store)
@@ -99,3 +99,23 @@ def test_alignments_on_a_filtered_window_equal_check_conformance(sample_env: Pat
     assert shown[t("conf.fitness", "en")] == f"{result.fitness:.3f}"
     assert shown[t("conf.fitting", "en")] == fmt_pct(result.fitting_cases_share, "en")
     assert shown[t("conf.deviating", "en")] == fmt_int(int((~kept["fits"]).sum()), "en")
+
+
+def test_rules_query_counts_the_cases_the_variants_show(sample_env: Path, tmp_path: Path) -> None:
+    """The Organisation page's rules query on an uploaded YAML (stashed by content hash)."""
+    text = "rules:\n  - {name: no release A, type: never, activity: Release A}\n"
+    text += "  - {name: triage, type: must-occur, activity: ER Triage}\n"
+    path, digest = conformance_view.stash_model(text.encode(), "rules.yaml", tmp_path)
+    assert path.read_text() == text
+    assert path.parent.name == digest
+    with EventStore.open(sample_env, read_only=True) as store:
+        counted = variant_counts(DuckDBEngine(store), LOG)
+        found = conformance_view.rules(store, LOG, (), str(path), digest)
+    with_release = sum(n for v, n in counted if "Release A" in v)
+    without_triage = sum(n for v, n in counted if "ER Triage" not in v)
+    assert [(r["name"], r["violations"]) for r in found] == [
+        ("no release A", with_release),
+        ("triage", without_triage),
+    ]
+    assert with_release > 0
+    assert found[0]["cases"] == 1050
