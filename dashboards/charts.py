@@ -205,3 +205,32 @@ def trend_figure(
     fig.update_yaxes(title=y_title, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "y": 1.12})
     return _layout(fig, height=320)
+
+
+# ---- conformance ---------------------------------------------------------------------------
+
+
+def deviation_bars(
+    frame: pd.DataFrame, skipped: str, inserted: str, x_title: str, title: str
+) -> go.Figure:
+    """Cases with a skipped (model move) and an inserted (log move) activity, one pair of
+    stacked horizontal bars per activity, most deviating on top. `frame`: check_conformance's
+    deviations (columns activity, skipped, inserted); the other arguments are shown labels."""
+    ordered = frame.assign(total=frame["skipped"] + frame["inserted"]).sort_values(
+        ["total", "activity"], ascending=[True, False]
+    )
+    fig = go.Figure()
+    for column, name, colour in (("skipped", skipped, "#f97316"), ("inserted", inserted, ACCENT)):
+        fig.add_trace(
+            go.Bar(
+                x=ordered[column],
+                y=ordered["activity"].astype(str),
+                name=name,
+                orientation="h",
+                marker_color=colour,
+                hovertemplate="%{y}: %{x}<extra>" + name + "</extra>",
+            )
+        )
+    fig.update_layout(title=title, barmode="stack", legend={"orientation": "h", "y": 1.08})
+    fig.update_xaxes(title=x_title)
+    return _layout(fig, height=max(240, 26 * len(ordered) + 90))

@@ -11,9 +11,10 @@ from typing import Literal
 
 import pandas as pd
 
-from analytics.base import CASE_ORDER, instances_sql
+from analytics.base import CASE_ORDER, cases_sql, instances_params, instances_sql
 from analytics.conformance.check import ConformanceResult
 from analytics.engine import Engine, engine_for
+from analytics.filters import Filter
 from proclens.store import EventStore
 
 SEP = "\x1f"  # joins a variant's activities into one key
@@ -45,34 +46,45 @@ def _describe(skipped: list[str], inserted: list[str]) -> str:
     return "; ".join(parts)
 
 
-def _cases_sql() -> str:
-    """case_id, variant key and start time of every case of log `?` (two parameters: log)."""
+def _cases_sql(flt: Filter | None = None) -> str:
+    """case_id, variant key, trace and start time of every case of log `?` kept by `flt`
+    (parameters: _cases_params())."""
     return f"""
-        SELECT c.case_id, coalesce(s.vkey, '') AS vkey, s.start_ts
-        FROM cases c LEFT JOIN (
+        SELECT c.case_id, coalesce(s.vkey, '') AS vkey, s.start_ts,
+               coalesce(s.trace, []::VARCHAR[]) AS trace
+        FROM ({cases_sql(flt)}) c LEFT JOIN (
             SELECT case_id, array_to_string(list(activity ORDER BY {CASE_ORDER}), '{SEP}') AS vkey,
-                   min(order_ts) AS start_ts
-            FROM ({instances_sql()}) GROUP BY case_id) s USING (case_id)
-        WHERE c.log = ?"""
+                   list(activity ORDER BY {CASE_ORDER}) AS trace, min(order_ts) AS start_ts
+            FROM ({instances_sql(flt)}) GROUP BY case_id) s USING (case_id)"""
+
+
+def _cases_params(log: str, flt: Filter | None) -> list[object]:
+    return [*instances_params(log, flt), *instances_params(log, flt)]
 
 
 def case_deviations(
-    store: EventStore | Engine, log: str, result: ConformanceResult
+    store: EventStore | Engine, log: str, result: ConformanceResult, flt: Filter | None = None
 ) -> pd.DataFrame:
-    """One row per case: start, fitness, fits, skipped and inserted counts, deviations text."""
+    """One row per case kept by `flt` (pass the filter `result` was computed with): start,
+    fitness, fits, skipped and inserted counts, deviations text and the trace."""
     engine = engine_for(store)
     return engine.frame(
         f"""
-        WITH v AS ({_variant_rows_sql()}), c AS ({_cases_sql()})
-        SELECT c.case_id, c.start_ts, v.fitness, v.fits, v.skipped, v.inserted, v.deviations
+        WITH v AS ({_variant_rows_sql()}), c AS ({_cases_sql(flt)})
+        SELECT c.case_id, c.start_ts, v.fitness, v.fits, v.skipped, v.inserted, v.deviations,
+               c.trace
         FROM c JOIN v USING (vkey) ORDER BY c.start_ts NULLS LAST, c.case_id
         """,
-        [*_variant_params(result), log, log],
+        [*_variant_params(result), *_cases_params(log, flt)],
     )
 
 
 def deviations_over_time(
-    store: EventStore | Engine, log: str, result: ConformanceResult, period: Period = "month"
+    store: EventStore | Engine,
+    log: str,
+    result: ConformanceResult,
+    period: Period = "month",
+    flt: Filter | None = None,
 ) -> pd.DataFrame:
     """Per week or month of case start: cases, fitting share, mean fitness, deviations."""
     if period not in ("week", "month"):
@@ -80,7 +92,7 @@ def deviations_over_time(
     engine = engine_for(store)
     return engine.frame(
         f"""
-        WITH v AS ({_variant_rows_sql()}), c AS ({_cases_sql()})
+        WITH v AS ({_variant_rows_sql()}), c AS ({_cases_sql(flt)})
         SELECT date_trunc('{period}', c.start_ts) AS period, count(*) AS cases,
                avg(CASE WHEN v.fits THEN 1.0 ELSE 0.0 END) AS fitting_share,
                avg(v.fitness) AS mean_fitness, sum(v.skipped) AS skipped,
@@ -89,5 +101,5 @@ def deviations_over_time(
         WHERE c.start_ts IS NOT NULL
         GROUP BY ALL ORDER BY period
         """,
-        [*_variant_params(result), log, log],
+        [*_variant_params(result), *_cases_params(log, flt)],
     )

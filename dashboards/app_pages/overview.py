@@ -1,5 +1,7 @@
 """Overview: the key figures of the log at a glance."""
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -56,4 +58,13 @@ for rank, item in enumerate(query("top_waits", 3), start=1):
         delta_color="off",
         delta_arrow="off",
     )
+attached = st.session_state.get("conformance_model")
+if attached and attached[0] == view.log:
+    conf = query("conformance", *attached[1:])["summary"]
+    row = st.columns(4)
+    row[0].metric(
+        t("overview.conformance", lang), f"{conf['fitness']:.3f}",
+        f"{t('conf.fitting', lang)} {fmt_pct(conf['fitting_cases_share'], lang)}",
+        delta_color="off", delta_arrow="off", help=Path(attached[1]).name,
+    )  # fmt: skip
 frame.not_yet("overview.trends", view)

@@ -43,3 +43,17 @@ def test_process_map_figure_draws_every_arc_and_node() -> None:
     assert widths[-1] == 8.0  # the most frequent arc (start→A, 3) is the thickest
     nodes = fig.data[-1]
     assert [c[1] for c in nodes.customdata] == ["A", "B", "▶", "■"]
+
+
+def test_deviation_bars_stack_skipped_and_inserted_most_deviating_on_top() -> None:
+    frame = pd.DataFrame({"activity": ["A", "B", "C"], "skipped": [0, 4, 1], "inserted": [2, 1, 1]})
+    fig = charts.deviation_bars(frame, "skipped", "inserted", "cases", "Deviations")
+    skipped, inserted = fig.data
+    assert (skipped.name, inserted.name) == ("skipped", "inserted")
+    # bottom-up: B (5) on top, then A and C (2 each, by name: A above C)
+    assert list(skipped.y) == ["C", "A", "B"]
+    assert list(skipped.x) == [1, 0, 4]
+    assert list(inserted.x) == [1, 2, 1]
+    assert fig.layout.barmode == "stack"
+    assert fig.layout.title.text == "Deviations"
+    assert fig.layout.xaxis.title.text == "cases"

@@ -1,0 +1,121 @@
+"""The Conformance page on the Sepsis sample log against sample_logs/models/sepsis.bpmn: the
+figures shown equal check_conformance's on the same model and suggested mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analytics.conformance.check import check_conformance
+from analytics.conformance.mapping import suggest_mapping
+from analytics.conformance.model import load_model
+from analytics.conformance.report import case_deviations
+from analytics.engine import DuckDBEngine
+from analytics.variants import variant_counts
+from dashboards import conformance_view
+from dashboards.i18n import fmt_int, fmt_pct, t
+from dashboards.view import Chip, to_filter
+from proclens.store import EventStore
+from tests.conftest import SAMPLE_LOGS
+from tests.dashboards.apptest import assert_clean, metrics, open_page
+
+LOG = "sepsis_cases"
+MODEL = SAMPLE_LOGS / "models" / "sepsis.bpmn"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_conformance_figures_equal_check_conformance(sample_env: Path, lang: str) -> None:
+    with EventStore.open(sample_env, read_only=True) as store:
+        engine = DuckDBEngine(store)
+        activities = sorted({a for v, _ in variant_counts(engine, LOG) for a in v})
+        model = load_model(MODEL, activities=activities)
+        mapping = suggest_mapping(model.tasks, activities)
+        result = check_conformance(store, LOG, model, mapping, method="token-replay")
+        deviating = case_deviations(store, LOG, result).query("not fits")
+    assert 0.0 < result.fitting_cases_share < 1.0  # sepsis has fitting and deviating cases
+
+    at = open_page("conformance", log=LOG, lang=lang)
+    assert_clean(at)
+    assert at.selectbox(key="conf_model").value.name == "sepsis.bpmn"
+    assert at.radio(key="conf_method").value == "token-replay"
+    shown = metrics(at)
+    assert shown[t("conf.fitness", lang)] == f"{result.fitness:.3f}"
+    assert shown[t("conf.precision", lang)] == f"{result.precision:.3f}"
+    assert shown[t("conf.fitting", lang)] == fmt_pct(result.fitting_cases_share, lang)
+    assert shown[t("conf.deviating", lang)] == fmt_int(len(deviating), lang)
+
+    cases = at.dataframe[-1].value
+    assert len(cases) == len(deviating)
+    assert set(cases[t("col.case", lang)]) == set(deviating["case_id"])
+    first = deviating.sort_values(["fitness", "case_id"]).iloc[0]
+    assert cases[t("col.trace", lang)].iloc[0] == " → ".join(first["trace"])
+
+    # the model stays attached for the session: the Overview shows its fitness for this log
+    at.switch_page("app_pages/overview.py")
+    at.run()
+    assert_clean(at)
+    assert metrics(at)[t("overview.conformance", lang)] == f"{result.fitness:.3f}"
+
+
+def test_an_unusable_model_shows_an_error_naming_the_element(
+    sample_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "broken.bpmn").write_text(
+        """<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+        <process id="p"><startEvent id="s"/><complexGateway id="cg"/><endEvent id="e"/>
+        <sequenceFlow id="f1" sourceRef="s" targetRef="cg"/>
+        <sequenceFlow id="f2" sourceRef="cg" targetRef="e"/></process></definitions>""",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(conformance_view, "MODELS_DIR", tmp_path)
+    at = open_page("conformance", log=LOG, lang="en")
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "complexGateway 'cg'" in at.error[0].value
+
+
+def test_alignments_on_a_filtered_window_equal_check_conformance(sample_env: Path) -> None:
+    """Alignments through the radio, on the cases of two weeks (the global filter applies)."""
+    chips = (Chip("from", "2014-11-01"), Chip("to", "2014-11-14"))
+    flt = to_filter(chips)
+    with EventStore.open(sample_env, read_only=True) as store:
+        engine = DuckDBEngine(store)
+        activities = sorted({a for v, _ in variant_counts(engine, LOG) for a in v})
+        model = load_model(MODEL, activities=activities)
+        mapping = suggest_mapping(model.tasks, activities)
+        result = check_conformance(
+            store, LOG, model, mapping, method="alignments",
+            total_budget_s=conformance_view.TOTAL_BUDGET_S, flt=flt,
+        )  # fmt: skip
+        kept = case_deviations(store, LOG, result, flt)
+    assert 0 < result.cases < 300
+    assert len(kept) == result.cases
+
+    at = open_page("conformance", log=LOG, lang="en", f=[c.encode() for c in chips])
+    at.radio(key="conf_method").set_value("alignments").run()
+    assert_clean(at)
+    shown = metrics(at)
+    assert shown[t("conf.fitness", "en")] == f"{result.fitness:.3f}"
+    assert shown[t("conf.fitting", "en")] == fmt_pct(result.fitting_cases_share, "en")
+    assert shown[t("conf.deviating", "en")] == fmt_int(int((~kept["fits"]).sum()), "en")
+
+
+def test_rules_query_counts_the_cases_the_variants_show(sample_env: Path, tmp_path: Path) -> None:
+    """The Organisation page's rules query on an uploaded YAML (stashed by content hash)."""
+    text = "rules:\n  - {name: no release A, type: never, activity: Release A}\n"
+    text += "  - {name: triage, type: must-occur, activity: ER Triage}\n"
+    path, digest = conformance_view.stash_model(text.encode(), "rules.yaml", tmp_path)
+    assert path.read_text() == text
+    assert path.parent.name == digest
+    with EventStore.open(sample_env, read_only=True) as store:
+        counted = variant_counts(DuckDBEngine(store), LOG)
+        found = conformance_view.rules(store, LOG, (), str(path), digest)
+    with_release = sum(n for v, n in counted if "Release A" in v)
+    without_triage = sum(n for v, n in counted if "ER Triage" not in v)
+    assert [(r["name"], r["violations"]) for r in found] == [
+        ("no release A", with_release),
+        ("triage", without_triage),
+    ]
+    assert with_release > 0
+    assert found[0]["cases"] == 1050
