@@ -162,6 +162,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.download": ("Download {name}", "下载 {name}"),
     "export.kpis": ("KPI tables (CSV)", "指标表（CSV）"),
     "data.sources": ("Workflow-system sources", "工作流系统数据源"),
+    "data.no_sources": (
+        "No sources declared: add them to {path} (see the README's sources section).",
+        "未声明数据源：请在 {path} 中添加（见 README 的数据源一节）。",
+    ),
+    "data.pull_now": ("Pull now: {name}", "立即拉取：{name}"),
+    "data.pulled": ("{name}: {new} new events pulled.", "{name}：已拉取 {new} 条新事件。"),
     "cycle.period": ("Trend per", "趋势周期"),
     "cycle.week": ("week", "周"),
     "cycle.month": ("month", "月"),

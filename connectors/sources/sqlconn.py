@@ -66,7 +66,12 @@ class SqlConnection:
         self.location = parsed.render_as_string(hide_password=True)
         self.dialect = parsed.get_backend_name()
         timeout = float(config.get("timeout"))
-        args: dict[str, Any] = {"connect_timeout": int(max(timeout, 1))}
+        # Each DBAPI names its connect timeout differently; SQLite's has none for connecting.
+        args: dict[str, Any] = {}
+        if self.dialect in ("postgresql", "mysql", "mariadb"):
+            args["connect_timeout"] = int(max(timeout, 1))
+        elif self.dialect == "sqlite":
+            args["timeout"] = timeout
         self.engine = sa.create_engine(parsed, connect_args=args, poolclass=sa.pool.NullPool)
         self.tz = ZoneInfo(str(config.get("tz")))
 

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboards import frame
 from dashboards.i18n import t
 from dashboards.load_form import load_form
+from dashboards.sources_form import sources_form
 from dashboards.state import db_path, query
 
 view = frame.page_view()
@@ -47,4 +48,5 @@ else:
 
 st.subheader(t("data.load_title", lang))
 load_form(lang, db_path())
-frame.not_yet("data.sources", view)
+st.subheader(t("data.sources", lang))
+sources_form(lang, db_path())
