@@ -72,18 +72,24 @@ def rework_sql(flt: Filter | None = None) -> str:
     """
 
 
-def loop_backs_sql(flt: Filter | None = None) -> str:
-    """Edges A -> B where B already happened earlier in the case (a loop back), with the time
-    the loop took (end of B's previous occurrence to end of this B)."""
+def _marked_ctes(flt: Filter | None) -> str:
+    """CTEs `inst` and `marked`: each instance with the activity before it in the case and the
+    end of the previous occurrence of its own activity (shared by the loop queries)."""
     w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
-    return f"""
-        WITH inst AS ({instances_sql(flt)}),
+    return f"""inst AS ({instances_sql(flt)}),
         marked AS (
             SELECT case_id, activity, ts,
                    lag(activity) OVER ({w}) AS prev_activity,
                    lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER})
                      AS prev_same_ts
-            FROM inst)
+            FROM inst)"""
+
+
+def loop_backs_sql(flt: Filter | None = None) -> str:
+    """Edges A -> B where B already happened earlier in the case (a loop back), with the time
+    the loop took (end of B's previous occurrence to end of this B)."""
+    return f"""
+        WITH {_marked_ctes(flt)}
         SELECT prev_activity AS source, activity AS target, count(*) AS count,
                count(DISTINCT case_id) AS cases,
                sum({seconds_between("prev_same_ts", "ts")}) AS total_loop_s
@@ -97,16 +103,9 @@ def loops_sql(flt: Filter | None = None) -> str:
     count, cases, total_loop_s, mean_loop_s), by_edge 0 per activity (source null), 1 per
     edge. An instance with an earlier one of its activity always has a predecessor, so the
     rework rows and the loop-back rows are the same instances, grouped two ways."""
-    w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
     loop = seconds_between("prev_same_ts", "ts")
     return f"""
-        WITH inst AS ({instances_sql(flt)}),
-        marked AS (
-            SELECT case_id, activity, ts,
-                   lag(activity) OVER ({w}) AS prev_activity,
-                   lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER})
-                     AS prev_same_ts
-            FROM inst)
+        WITH {_marked_ctes(flt)}
         SELECT 1 - grouping(prev_activity) AS by_edge, prev_activity AS source,
                activity AS target, count(*) AS count, count(DISTINCT case_id) AS cases,
                sum({loop}) AS total_loop_s, avg({loop}) AS mean_loop_s
