@@ -76,6 +76,9 @@ def dict_frame(counts: dict[str, int], label: str, value: str) -> pd.DataFrame:
 MapMode = Literal["frequency", "performance"]
 START = "▶"
 END = "■"
+#: start and end circles as Disco draws them: green in, red out
+_EDGE_COLOUR = {"start": "#16a34a", "end": "#dc2626"}
+_FILL = {"start": "#dcfce7", "end": "#fee2e2"}
 MAP_WIDTH_PX = 1000.0  # about the width of the main column of a wide page
 
 
@@ -125,7 +128,8 @@ def process_map_figure(
     top = float(value.max()) if value.notna().any() else 0.0
     scale = "Blues" if mode == "frequency" else "Reds"
     fig = go.Figure()
-    mids: list[tuple[float, float, list[str], str]] = []
+    mids: list[tuple[float, float, list[str], str, bool]] = []
+    pairs = set(zip(arcs["source"], arcs["target"], strict=True))
     for route, source, target, v in zip(
         layout.routes, arcs["source"], arcs["target"], value, strict=True
     ):
@@ -142,12 +146,16 @@ def process_map_figure(
         )  # fmt: skip
         label = fmt_value(float(v)) if pd.notna(v) else ""
         mx, my = _middle(route)
-        mids.append((mx, -my, ["edge", str(source), str(target)], label))
+        # A→B and B→A run side by side, the loop back (upward) on the right: A→B's label goes
+        # left of its arc, B→A's right of its own
+        upward = route[0][1] > route[-1][1]
+        left = not upward and (target, source) in pairs and source != target
+        mids.append((mx, -my, ["edge", str(source), str(target)], label, left))
     fig.add_trace(
         go.Scatter(
             x=[m[0] for m in mids], y=[m[1] for m in mids], mode="text",
             text=[m[3] for m in mids], customdata=[m[2] for m in mids],
-            textposition="middle right",  # beside the arc, not struck through by it
+            textposition=["middle left" if m[4] else "middle right" for m in mids],
             textfont={"size": max(7.0, 10 * zoom), "color": "#334155"}, showlegend=False,
             hovertemplate="%{customdata[1]} → %{customdata[2]}: %{text}<extra></extra>",
         )
@@ -157,15 +165,16 @@ def process_map_figure(
         fig.add_shape(
             type="rect" if node.kind == "task" else "circle",
             x0=box.x, x1=box.x + box.width, y0=-box.y, y1=-(box.y + box.height),
-            line={"color": ACCENT, "width": 1.5 if node.kind == "task" else 2.5},
-            fillcolor="#eff6ff", layer="below",
+            line={"color": _EDGE_COLOUR.get(node.kind, ACCENT),
+                  "width": 1.5 if node.kind == "task" else 2.5},
+            fillcolor=_FILL.get(node.kind, "#eff6ff"), layer="below",
         )  # fmt: skip
     names = [*events, START, END]
     fig.add_trace(
         go.Scatter(
             x=[layout.boxes[n].cx for n in names], y=[-layout.boxes[n].cy for n in names],
             mode="markers+text", showlegend=False,
-            text=["<br>".join(graph.nodes[n].lines()) for n in names],
+            text=["<br>".join(graph.nodes[n].lines()) or n for n in names],  # ▶ / ■ in start / end
             customdata=[["node", n] for n in names],
             marker={"symbol": "square", "size": 30 * zoom, "color": "rgba(0,0,0,0)"},
             textfont={"size": max(7.0, 11 * zoom), "color": "#0f172a"},
