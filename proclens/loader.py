@@ -85,7 +85,7 @@ def load(
     progress: Progress | None = None,
 ) -> LoadReport:
     """Load `source` as log `log`; see the module docstring for what happens."""
-    if mode == "new" and store.has_log(log):
+    if mode == "new" and (store.has_log(log) or _is_ocel(store.con, log)):
         if fingerprint and _already_loaded(store.con, log, fingerprint):
             return _unchanged_report(store, log)
         raise StoreError(
@@ -219,8 +219,31 @@ def record_failed_run(
     return int(row[0])
 
 
+#: tables holding a log's rows (by their `log` column); load_runs stay as the history
+LOG_TABLES = ("events", "cases", "rejected_rows", "logs")
+#: the side tables of an OCEL log (connectors.ocel); its flattened logs are "<log>/<type>"
+OCEL_TABLES = ("ocel_events", "ocel_objects", "ocel_object_changes", "ocel_e2o", "ocel_o2o",
+               "ocel_logs")  # fmt: skip
+
+
 def delete_log(con: duckdb.DuckDBPyConnection, log: str) -> None:
-    for table in ("events", "cases", "rejected_rows", "logs"):
+    """Remove everything stored under `log`; for an OCEL log also its ocel_* rows and the
+    flattened logs "<log>/<object type>" made from it."""
+    if _is_ocel(con, log):
+        subs = con.execute("SELECT log FROM logs WHERE starts_with(log, ?)", [log + "/"]).fetchall()
+        for table in OCEL_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE log = ?", [log])
+        for (sub,) in subs:
+            _delete_rows(con, str(sub))
+    _delete_rows(con, log)
+
+
+def _is_ocel(con: duckdb.DuckDBPyConnection, log: str) -> bool:
+    return bool(_count(con, "SELECT count(*) FROM ocel_logs WHERE log = ?", [log]))
+
+
+def _delete_rows(con: duckdb.DuckDBPyConnection, log: str) -> None:
+    for table in LOG_TABLES:
         con.execute(f"DELETE FROM {table} WHERE log = ?", [log])
 
 
