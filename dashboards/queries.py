@@ -8,6 +8,7 @@ Figures come from the analytics package; nothing here aggregates events itself.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,7 @@ from analytics.cycle_times import cycle_times
 from analytics.engine import DuckDBEngine
 from analytics.maps import map_params, nodes_sql
 from analytics.opportunities import opportunities as ranked_opportunities
+from analytics.periods import period_change, sla_share, weekly_flow
 from analytics.simplify import simplify
 from analytics.stats import log_stats
 from analytics.variants import variants as ranked_variants
@@ -37,6 +39,26 @@ def logs(store: EventStore, log: str | None, chips: tuple[Chip, ...]) -> list[di
 
 def overview(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[str, Any]:
     return log_stats(store, log, to_filter(chips))
+
+
+def periods(
+    store: EventStore,
+    log: str,
+    chips: tuple[Chip, ...],
+    threshold_s: float,
+    weeks: int,
+    end: str | None = None,
+) -> dict[str, Any]:
+    """The Overview's figures over time: cases started / finished per week ("flow"), the share
+    over the SLA ("sla") and the period-over-period change ("change"); `end`: ISO day the
+    compared period ends on (None: the last event)."""
+    flt = to_filter(chips)
+    day = date.fromisoformat(end) if end else None
+    return {
+        "flow": weekly_flow(store, log, flt),
+        "sla": sla_share(store, log, flt, threshold_s),
+        "change": period_change(store, log, flt, weeks=weeks, threshold_s=threshold_s, end=day),
+    }
 
 
 def activity_names(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list[str]:
@@ -116,6 +138,7 @@ def rejected(store: EventStore, log: str | None, chips: tuple[Chip, ...], run: i
 QUERIES: dict[str, Query] = {
     "logs": logs,
     "overview": overview,
+    "periods": periods,
     "activity_names": activity_names,
     "process_map": process_map,
     "variants": variants,
