@@ -122,6 +122,24 @@ def period_change(
     return out
 
 
+def period_summary(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    threshold_s: float = DEFAULT_SLA_S,
+    weeks: int = DEFAULT_WEEKS,
+    end: date | None = None,
+) -> dict[str, Any]:
+    """Everything over time at once: {"flow": weekly_flow, "sla": sla_share, "change":
+    period_change}, as the Overview and the executive report show it."""
+    engine = engine_for(store)
+    return {
+        "flow": weekly_flow(engine, log, flt),
+        "sla": sla_share(engine, log, flt, threshold_s),
+        "change": period_change(engine, log, flt, weeks=weeks, threshold_s=threshold_s, end=end),
+    }
+
+
 def period_figures(
     store: EventStore | Engine,
     log: str,

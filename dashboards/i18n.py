@@ -228,11 +228,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.in_period": ("{label}, last {weeks} weeks", "{label}（最近 {weeks} 周）"),
     "overview.sla_cases": ("{over} of {cases} cases", "{cases} 个案例中的 {over} 个"),
     "overview.change": (
-        "Changes (arrows): the last {weeks} weeks of the data, {start} – {end} (its last "
-        "event), versus the {weeks} weeks before. Cases: started in the period; events: ended "
+        "Change: the last {weeks} weeks of the data, {start} – {end}, versus the "
+        "{weeks} weeks before. Cases: started in the period; events: ended "
         "in it, with their activities; variants, cycle times and the SLA share: of the cases "
         "finished in it. Cases over SLA: longer than {days} days.",
-        "变化（箭头）：数据最后 {weeks} 周（{start} – {end}，截至最后一个事件）对比之前 "
+        "变化：数据最后 {weeks} 周（{start} – {end}）对比之前 "
         "{weeks} 周。案例数：该期间开始的案例；事件数：该期间结束的事件及其活动；变体、周期"
         "时间和 SLA 比例：该期间完成的案例。超出 SLA：耗时超过 {days} 天。",
     ),

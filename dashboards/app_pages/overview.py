@@ -38,7 +38,9 @@ end = controls[2].date_input(
     help=t("overview.end_help", lang), key="w_period_end",
 )  # fmt: skip
 chosen = end.isoformat() if end and end != last.date() else None
-periods = query("periods", float(sla_days) * DAY, int(weeks), chosen)
+settings = (float(sla_days) * DAY, int(weeks), chosen)
+st.session_state["period_settings"] = settings  # the Export page's report uses them too
+periods = query("periods", *settings)
 change = periods["change"]
 
 
