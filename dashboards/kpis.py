@@ -46,8 +46,10 @@ def fmt_figure(figure: str, value: float | None, lang: Lang) -> str:
 
 def fmt_delta(figure: str, change: dict[str, Any] | None, lang: Lang) -> str | None:
     """A figure's change: '+12 (+8.1%)', '+1 d 2 h' or '+2.3 pp'; None when undefined."""
-    if not change:
+    if not change or change["delta"] is None:
         return None
+    if change["delta"] == 0:
+        return "±0"
     k = kind(figure)
     if k == "duration":
         return fmt_change_duration(change["delta"], lang)
@@ -56,10 +58,11 @@ def fmt_delta(figure: str, change: dict[str, Any] | None, lang: Lang) -> str | N
     return fmt_change_count(change["delta"], change["relative"], lang)
 
 
-def delta_color(figure: str) -> Literal["off", "inverse"]:
+def delta_color(figure: str, change: dict[str, Any] | None = None) -> Literal["off", "inverse"]:
     """Longer cycle times and more cases over the SLA are worse (red when up); counts are
-    neither good nor bad (grey)."""
-    return "off" if kind(figure) == "count" else "inverse"
+    neither good nor bad, and no change is no change (grey)."""
+    flat = change is not None and not change.get("delta")
+    return "off" if flat or kind(figure) == "count" else "inverse"
 
 
 def whole_view(stats: dict[str, Any], sla: dict[str, Any]) -> dict[str, Any]:

@@ -47,9 +47,11 @@ change = periods["change"]
 def metric(column: st.delta_generator.DeltaGenerator, figure: str, value: str, label: str) -> None:
     """A key figure with its period-over-period change; the help gives both periods' values."""
     cur, prev = (change[p][figure] if change[p] else None for p in ("current", "previous"))
+    moved = change["change"].get(figure)
     column.metric(
-        label, value, kpis.fmt_delta(figure, change["change"].get(figure), lang),
-        delta_color=kpis.delta_color(figure),
+        label, value, kpis.fmt_delta(figure, moved, lang),
+        delta_color=kpis.delta_color(figure, moved),
+        delta_arrow="auto" if moved and moved["delta"] else "off",
         help=t("overview.periods", lang, weeks=weeks, current=kpis.fmt_figure(figure, cur, lang),
                previous=kpis.fmt_figure(figure, prev, lang)),
     )  # fmt: skip

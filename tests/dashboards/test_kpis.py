@@ -24,9 +24,11 @@ def test_changes_are_formatted_by_kind() -> None:
     assert kpis.fmt_delta("sla_share", {"delta": 0.023, "relative": None}, "en") == "+2.3 pp"
     assert kpis.fmt_delta("sla_share", {"delta": -0.5, "relative": -1}, "zh") == "-50.0 个百分点"
     assert kpis.fmt_delta("sla_share", {"delta": None, "relative": None}, "en") is None
+    assert kpis.fmt_delta("mean_duration_s", {"delta": 0.0, "relative": 0.0}, "zh") == "±0"
 
 
 def test_longer_times_and_more_cases_over_the_sla_are_worse() -> None:
     assert kpis.delta_color("p90_duration_s") == "inverse"
     assert kpis.delta_color("sla_share") == "inverse"
     assert kpis.delta_color("cases_finished") == "off"
+    assert kpis.delta_color("sla_share", {"delta": 0.0, "relative": None}) == "off"
