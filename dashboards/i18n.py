@@ -227,6 +227,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.over_sla": ("Cases over SLA", "超出 SLA 的案例"),
     "kpi.in_period": ("{label}, last {weeks} weeks", "{label}（最近 {weeks} 周）"),
     "overview.sla_cases": ("{over} of {cases} cases", "{cases} 个案例中的 {over} 个"),
+    "overview.wait_help": (
+        "Mean wait before this activity; the median is {median}.",
+        "该活动之前的平均等待时间；中位数为 {median}。",
+    ),
     "overview.change": (
         "Change: the last {weeks} weeks of the data, {start} – {end}, versus the "
         "{weeks} weeks before. Cases: started in the period; events: ended "

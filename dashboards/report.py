@@ -174,12 +174,14 @@ def _flow(data: dict[str, Any], lang: Lang) -> str:
 def _bottlenecks(data: dict[str, Any], lang: Lang) -> str:
     rows = "".join(
         f"<tr><td>{k}. {escape(str(b['activity']))}</td>"
+        f"<td>{escape(fmt_duration(b['mean_wait_s'], lang))}</td>"
         f"<td>{escape(fmt_duration(b['median_wait_s'], lang))}</td>"
         f"<td>{escape(fmt_pct(b['share_of_cycle_time'], lang))}</td></tr>"
         for k, b in enumerate(data["bottlenecks"], start=1)
     )
     head = (
-        f"<tr><th>{escape(t('col.activity', lang))}</th><th>{escape(t('col.median', lang))}</th>"
+        f"<tr><th>{escape(t('col.activity', lang))}</th><th>{escape(t('col.mean', lang))}</th>"
+        f"<th>{escape(t('col.median', lang))}</th>"
         f"<th>{escape(t('bn.share', lang))}</th></tr>"
     )
     table = f"<table>{head}{rows}</table>" if rows else f"<p>{escape(t('report.none', lang))}</p>"
@@ -210,9 +212,9 @@ def _days(seconds: float | None) -> float | None:
 
 
 CSS = """
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 12mm; } @media print { body { padding: 0; } }
 body { font-family: "Noto Sans CJK SC", "Noto Sans", "Helvetica Neue", Arial, sans-serif;
-       color: #0f172a; margin: 24px auto; max-width: 1100px; font-size: 13px; }
+       color: #0f172a; margin: 24px auto; padding: 0 24px; max-width: 1100px; font-size: 13px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 18px 0 6px; }
 .meta, .note, .evidence, .tick, .legend { color: #475569; }
 .meta { margin: 0 0 12px; } .note { font-size: 11px; }

@@ -66,8 +66,8 @@ row = st.columns(4)
 for column, figure in zip(row, ("median", "mean", "p90"), strict=False):
     key = f"{figure}_duration_s"
     metric(column, key, fmt_duration(durations[figure], lang), t(kpis.LABELS[key], lang))
-row[3].metric(t("kpi.span", lang), f"{fmt_date(first, lang)} –")
-row[3].caption(fmt_date(last, lang))
+row[3].metric(t("kpi.span", lang), fmt_duration((last - first).total_seconds(), lang))
+row[3].caption(f"{fmt_date(first, lang)} – {fmt_date(last, lang)}")  # a date is too wide in zh
 row = st.columns(4)
 for column, figure in zip(row, ("cases_started", "cases_finished"), strict=False):
     current = change["current"][figure] if change["current"] else None
@@ -118,8 +118,9 @@ right.subheader(t("overview.bottlenecks", lang))
 for rank, item in enumerate(query("top_waits", 3), start=1):
     right.metric(
         f"{rank}. {item['activity']}",
-        fmt_duration(item["median_wait_s"], lang),
+        fmt_duration(item["mean_wait_s"], lang),  # the median is often 0 s: most wait little
         f"{t('bn.share', lang)} {fmt_pct(item['share_of_cycle_time'], lang)}",
         delta_color="off",
         delta_arrow="off",
+        help=t("overview.wait_help", lang, median=fmt_duration(item["median_wait_s"], lang)),
     )

@@ -77,7 +77,9 @@ def expected_texts(data: dict[str, Any], lang: Lang) -> list[str]:
     ]
     for _key, whole, cur, prev, delta in kpis.table(stats, periods, lang):
         out += [whole, cur, prev, delta or "–"]
-    out += [str(b["activity"]) for b in data["bottlenecks"]]
+    for b in data["bottlenecks"]:
+        out += [str(b["activity"]), fmt_duration(b["mean_wait_s"], lang)]
+        out.append(fmt_duration(b["median_wait_s"], lang))
     out += [str(o["title"]) for o in data["opportunities"]]
     return out
 
