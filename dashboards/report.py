@@ -224,6 +224,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 18px 0 6p
 .card.muted { color: #475569; font-size: 12px; max-width: 320px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e2e8f0; }
+td:not(:first-child), th:not(:first-child) { white-space: nowrap; }  /* a duration is one line */
 table.kpis td, table.kpis th:not(:first-child) { text-align: right; }
 td.worse { color: #b91c1c; } td.better { color: #15803d; }
 .two { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
