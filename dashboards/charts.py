@@ -40,11 +40,13 @@ def ranked_bars(frame: pd.DataFrame, label: str, value: str, title: str) -> go.F
             y=ordered[label].astype(str),
             orientation="h",
             marker_color=ACCENT,
-            text=ordered[value],
+            texttemplate="%{x:,}",  # 6,814 as on the metrics
             textposition="auto",
+            textangle=0,  # a short bar puts its number beside it, never on its side
         )
     )
     fig.update_layout(title=title)
+    fig.update_xaxes(tickformat=",")
     return _layout(fig, height=max(220, 28 * len(ordered) + 60))
 
 
