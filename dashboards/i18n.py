@@ -148,10 +148,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.trace": ("Trace", "轨迹"),
     "organisation.what": ("The organisation analysis", "组织分析"),
     "compare.what": ("Segment comparison", "分段对比"),
-    "export.what": (
-        "Exporting discovered models and the executive report",
-        "导出发现的模型和管理层报告",
-    ),
+    "export.what": ("Exporting discovered models", "导出发现的模型"),
     "export.log": ("The log", "日志"),
     "export.whole_log": (
         "The export holds the whole log; the filter chips are not applied to it.",
