@@ -40,6 +40,19 @@ def total_cycle_time_s(engine: Engine, log: str, flt: Filter | None) -> float:
     return float(row[0] or 0.0)
 
 
+def top_waiting_activities(
+    store: EventStore | Engine, log: str, flt: Filter | None = None, top: int = 3
+) -> list[dict[str, Any]]:
+    """The `top` activities adding the most waiting, with their share of the total cycle time:
+    the first list of `bottlenecks()` alone (the full set costs much more)."""
+    engine = engine_for(store)
+    total = total_cycle_time_s(engine, log, flt)
+    rows = _frame_records(engine, activity_waiting_sql(flt), instances_params(log, flt))[:top]
+    for row in rows:
+        row["share_of_cycle_time"] = (row["total_wait_s"] or 0.0) / total if total else None
+    return rows
+
+
 def activity_waiting_sql(flt: Filter | None = None) -> str:
     """Per activity: how much waiting it adds (the gap before it), over all cases."""
     gap = f"({seconds_between('ts', 'next_order_ts')})"

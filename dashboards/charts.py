@@ -40,11 +40,13 @@ def ranked_bars(frame: pd.DataFrame, label: str, value: str, title: str) -> go.F
             y=ordered[label].astype(str),
             orientation="h",
             marker_color=ACCENT,
-            text=ordered[value],
+            texttemplate="%{x:,}",  # 6,814 as on the metrics
             textposition="auto",
+            textangle=0,  # a short bar puts its number beside it, never on its side
         )
     )
     fig.update_layout(title=title)
+    fig.update_xaxes(tickformat=",")
     return _layout(fig, height=max(220, 28 * len(ordered) + 60))
 
 
@@ -224,6 +226,22 @@ def trend_figure(
         )  # fmt: skip
     fig.update_yaxes(title=y_title, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "y": 1.12})
+    return _layout(fig, height=320)
+
+
+def flow_figure(weekly: pd.DataFrame, labels: dict[str, str], y_title: str) -> go.Figure:
+    """Cases started and finished per week (weekly_flow's columns week, started, finished):
+    two lines; `labels` maps "started" / "finished" to their legend names."""
+    fig = go.Figure()
+    for column, colour in (("started", ACCENT), ("finished", "#f97316")):
+        fig.add_trace(
+            go.Scatter(
+                x=weekly["week"], y=weekly[column], name=labels[column], mode="lines",
+                line={"color": colour, "width": 1.5, "shape": "hv"},
+            )
+        )  # fmt: skip
+    fig.update_yaxes(title=y_title, rangemode="tozero")
+    fig.update_layout(legend={"orientation": "h", "y": 1.12}, hovermode="x unified")
     return _layout(fig, height=320)
 
 

@@ -8,22 +8,24 @@ Figures come from the analytics package; nothing here aggregates events itself.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from analytics.base import instances_params, records
-from analytics.bottlenecks import activity_waiting_sql, total_cycle_time_s
+from analytics.base import records
 from analytics.bottlenecks import bottlenecks as bottleneck_figures
+from analytics.bottlenecks import top_waiting_activities
 from analytics.calendar import default_calendar
 from analytics.cycle_times import cycle_times
 from analytics.engine import DuckDBEngine
 from analytics.maps import map_params, nodes_sql
 from analytics.opportunities import opportunities as ranked_opportunities
+from analytics.periods import period_summary
 from analytics.simplify import simplify
 from analytics.stats import log_stats
 from analytics.variants import variants as ranked_variants
-from dashboards import conformance_view
+from dashboards import conformance_view, report
 from dashboards.view import Chip, to_filter
 from proclens import history
 from proclens.store import EventStore
@@ -37,6 +39,33 @@ def logs(store: EventStore, log: str | None, chips: tuple[Chip, ...]) -> list[di
 
 def overview(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[str, Any]:
     return log_stats(store, log, to_filter(chips))
+
+
+def periods(
+    store: EventStore,
+    log: str,
+    chips: tuple[Chip, ...],
+    threshold_s: float,
+    weeks: int,
+    end: str | None = None,
+) -> dict[str, Any]:
+    """analytics.periods.period_summary: "flow", "sla" and "change"; `end` an ISO day or None."""
+    day = date.fromisoformat(end) if end else None
+    return period_summary(store, log, to_filter(chips), threshold_s, weeks, day)
+
+
+def report_data(
+    store: EventStore,
+    log: str,
+    chips: tuple[Chip, ...],
+    threshold_s: float,
+    weeks: int,
+    end: str | None = None,
+) -> dict[str, Any]:
+    """Every figure of the executive report (dashboards.report.gather) for the view."""
+    day = date.fromisoformat(end) if end else None
+    flt = to_filter(chips)
+    return report.gather(store, log, flt, threshold_s=threshold_s, weeks=weeks, end=day)
 
 
 def activity_names(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list[str]:
@@ -90,15 +119,7 @@ def bottlenecks(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[st
 
 
 def top_waits(store: EventStore, log: str, chips: tuple[Chip, ...], top: int) -> list[Any]:
-    """The activities adding the most waiting, with their share of the total cycle time: the
-    first list of `bottlenecks()` alone, for the Overview (the full set costs much more)."""
-    flt = to_filter(chips)
-    engine = DuckDBEngine(store)
-    total = total_cycle_time_s(engine, log, flt)
-    rows = records(engine.frame(activity_waiting_sql(flt), instances_params(log, flt)))[:top]
-    for row in rows:
-        row["share_of_cycle_time"] = (row["total_wait_s"] or 0.0) / total if total else None
-    return rows
+    return top_waiting_activities(store, log, to_filter(chips), top)
 
 
 def opportunities(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list[dict[str, Any]]:
@@ -116,6 +137,8 @@ def rejected(store: EventStore, log: str | None, chips: tuple[Chip, ...], run: i
 QUERIES: dict[str, Query] = {
     "logs": logs,
     "overview": overview,
+    "periods": periods,
+    "report_data": report_data,
     "activity_names": activity_names,
     "process_map": process_map,
     "variants": variants,

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from analytics.periods import DEFAULT_SLA_S, DEFAULT_WEEKS
 from dashboards import exports, frame
 from dashboards.i18n import t
+from dashboards.report import render as render_report
 from dashboards.state import db_path, query
 
 view = frame.page_view()
@@ -32,4 +34,16 @@ for key in ("activities_by_waiting", "transitions_by_waiting", "rework"):
         exports.csv_bytes(exports.frame_of(found[key])),
         file_name=f"{view.log}-{key}.csv",
     )
+
+# ---- the executive report of the view (dashboards/report.py) ----
+st.subheader(t("report.title", lang))
+model = st.session_state.get("conformance_model")
+conf = query("conformance", *model[1:])["summary"] if model and model[0] == view.log else None
+settings = st.session_state.get("period_settings", (DEFAULT_SLA_S, DEFAULT_WEEKS, None))
+st.download_button(
+    t("report.download", lang),
+    render_report(query("report_data", *settings), lang, conf).encode("utf-8"),
+    file_name=f"{view.log}-report-{lang}.html", mime="text/html", key="w_report",
+)  # fmt: skip
+
 frame.not_yet("export.what", view)

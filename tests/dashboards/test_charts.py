@@ -14,6 +14,8 @@ def test_ranked_bars_put_the_largest_on_top() -> None:
     assert list(bar.y)[-1] == "c"
     assert list(bar.x) == [5, 5, 9]
     assert fig.layout.title.text == "Start"
+    assert bar.texttemplate == "%{x:,}"  # thousands separated, as the metrics
+    assert bar.textangle == 0
 
 
 def test_coverage_curve_plots_percent_by_rank() -> None:

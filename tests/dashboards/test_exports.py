@@ -7,6 +7,7 @@ import pandas as pd
 
 from analytics.stats import log_stats
 from dashboards.exports import csv_bytes, log_file
+from dashboards.i18n import t
 from proclens.store import EventStore
 from tests.dashboards.apptest import assert_clean, open_page
 
@@ -32,3 +33,11 @@ def test_export_page_prepares_a_file(sample_env: Path) -> None:
     assert_clean(at)
     next(b for b in at.button if b.label == "Prepare the file").click().run()
     assert_clean(at)
+
+
+def test_export_page_does_not_call_the_report_missing(sample_env: Path) -> None:
+    for lang in ("en", "zh"):
+        at = open_page("export", log="sepsis_cases", lang=lang)
+        assert_clean(at)
+        notes = " ".join(str(i.value) for i in at.info)
+        assert t("report.title", lang) not in notes  # the report is offered on this page

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.bottlenecks import bottlenecks
+from analytics.bottlenecks import bottlenecks, top_waiting_activities
 from analytics.cycle_times import cycle_times
 from analytics.engine import DuckDBEngine
 from analytics.filters import Filter
@@ -14,7 +14,7 @@ from analytics.opportunities import opportunities
 from analytics.simplify import simplify
 from analytics.stats import log_stats
 from analytics.variants import variant_counts
-from dashboards.frame import PAGES
+from dashboards.frame import PAGES, parse_instant
 from dashboards.i18n import fmt_duration, fmt_int, fmt_pct, t
 from dashboards.view import Chip, to_filter
 from proclens import history
@@ -37,9 +37,11 @@ def test_every_page_renders_without_error(sample_env: Path, page: str, lang: str
 def test_overview_figures_equal_log_stats(sample_env: Path, lang: str) -> None:
     with EventStore.open(sample_env, read_only=True) as store:
         stats = log_stats(store, LOG)
+        waits = top_waiting_activities(store, LOG, top=3)
     at = open_page("overview", log=LOG, lang=lang)
     assert_clean(at)
-    shown = list(metrics(at).values())
+    by_label = metrics(at)
+    shown = list(by_label.values())
     durations = stats["case_duration_s"]
     assert shown[:7] == [
         fmt_int(stats["cases"], lang),
@@ -51,6 +53,13 @@ def test_overview_figures_equal_log_stats(sample_env: Path, lang: str) -> None:
         fmt_duration(durations["p90"], lang),
     ]
     assert shown[0] == "1,050"
+    first, last = (parse_instant(stats[k]) for k in ("first_event", "last_event"))
+    assert first is not None
+    assert last is not None
+    span = fmt_duration((last - first).total_seconds(), lang)
+    assert by_label[t("kpi.span", lang)] == span
+    for rank, item in enumerate(waits, start=1):  # the mean wait: the median is often 0 s
+        assert by_label[f"{rank}. {item['activity']}"] == fmt_duration(item["mean_wait_s"], lang)
 
 
 def test_variants_table_equals_variant_counts(sample_env: Path) -> None:

@@ -1,0 +1,163 @@
+"""The executive report: well-formed, self-contained HTML holding the analytics' figures, in
+both languages; the same file from `proclens report` and from the Export page."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analytics.filters import Filter
+from analytics.periods import DAY, period_summary
+from analytics.stats import log_stats
+from dashboards import kpis, report
+from dashboards.i18n import Lang, fmt_duration, fmt_int, fmt_pct, t
+from proclens.cli import main
+from proclens.store import EventStore
+from tests.dashboards.apptest import assert_clean, open_page
+
+LOG = "sepsis_cases"
+VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "wbr", "source"}
+
+
+class Checker(HTMLParser):
+    """Fails on an end tag that does not close the open element; collects the text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.text: list[str] = []
+        self.tags: set[str] = set()
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attrs += attrs
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attrs += attrs
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open, f"</{tag}> closes nothing"
+        assert self.open[-1] == tag, f"</{tag}> closes <{self.open[-1]}>"
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> Checker:
+    assert html.startswith("<!DOCTYPE html>")
+    checker = Checker()
+    checker.feed(html)
+    checker.close()
+    assert checker.open == [], f"never closed: {checker.open}"
+    return checker
+
+
+def assert_self_contained(doc: Checker) -> None:
+    """Nothing to fetch: no script, no linked file, no external address."""
+    assert not doc.tags & {"script", "link", "img", "iframe"}
+    assert not [a for a in doc.attrs if a[0] in ("src", "href")]
+
+
+def expected_texts(data: dict[str, Any], lang: Lang) -> list[str]:
+    stats, periods = data["stats"], data["periods"]
+    out = [
+        fmt_int(stats["cases"], lang),
+        fmt_duration(stats["case_duration_s"]["median"], lang),
+        fmt_pct(periods["sla"]["share"], lang),
+    ]
+    for _key, whole, cur, prev, delta in kpis.table(stats, periods, lang):
+        out += [whole, cur, prev, delta or "–"]
+    for b in data["bottlenecks"]:
+        out += [str(b["activity"]), fmt_duration(b["mean_wait_s"], lang)]
+        out.append(fmt_duration(b["median_wait_s"], lang))
+    out += [str(o["title"]) for o in data["opportunities"]]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_is_well_formed_and_holds_the_figures(sample_db: Path, lang: Lang) -> None:
+    flt = Filter(with_activity=("Admission IC",))
+    with EventStore.open(sample_db, read_only=True) as store:
+        data = report.gather(store, LOG, flt, threshold_s=7 * DAY, weeks=13, end=date(2014, 12, 31))
+        stats = log_stats(store, LOG, flt)
+        periods = period_summary(store, LOG, flt, 7 * DAY, 13, date(2014, 12, 31))
+    assert data["stats"] == stats
+    assert data["periods"] == periods
+    html = report.render(data, lang)
+    doc = parse(html)
+    text = " ".join(doc.text)
+    assert_self_contained(doc)
+    assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in html
+    assert t("report.title", lang) in text
+    assert t("report.no_model", lang) in text
+    for expected in expected_texts(data, lang):
+        assert expected in text, expected
+    assert "Admission IC" in text  # the filter is named
+    assert doc.tags >= {"svg", "polyline", "table"}  # the charts are drawn inline
+
+
+def test_report_shows_the_conformance_score(sample_db: Path) -> None:
+    with EventStore.open(sample_db, read_only=True) as store:
+        data = report.gather(store, LOG, None, threshold_s=30 * DAY, weeks=4)
+    conf = {"model": "/x/sepsis.bpmn", "fitness": 0.97654, "precision": 0.25,
+            "fitting_cases_share": 0.5}  # fmt: skip
+    text = " ".join(parse(report.render(data, "en", conf)).text)
+    assert "0.977" in text
+    assert "sepsis.bpmn" in text
+    assert t("report.no_model", "en") not in text
+
+
+def test_cli_report_writes_the_file(
+    sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.html"
+    args = ["report", "--db", str(sample_db), "--log", LOG, "--out", str(out), "--lang", "zh",
+            "--with-activity", "Admission IC", "--weeks", "13", "--period-end", "2014-12-31",
+            "--sla-days", "7", "--json"]  # fmt: skip
+    assert main(args) == 0
+    summary = json.loads(capsys.readouterr().out)
+    flt = Filter(with_activity=("Admission IC",))
+    with EventStore.open(sample_db, read_only=True) as store:
+        data = report.gather(store, LOG, flt, threshold_s=7 * DAY, weeks=13, end=date(2014, 12, 31))
+    assert summary["cases"] == data["stats"]["cases"] < 1050
+    assert summary["sla_share"] == data["periods"]["sla"]["share"]
+    html = out.read_text(encoding="utf-8")
+    assert summary["bytes"] == len(html.encode("utf-8"))
+    text = " ".join(parse(html).text)
+    for expected in expected_texts(data, "zh"):
+        assert expected in text, expected
+    assert t("report.title", "zh") in text
+
+
+def test_cli_report_bad_day_is_one_clear_line(
+    sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.html"
+    args = ["report", "--db", str(sample_db), "--log", LOG, "--out", str(out)]
+    assert main([*args, "--period-end", "2014-13-01"]) == 2
+    assert "is not a day such as 2024-12-31" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_export_page_offers_the_report(sample_env: Path) -> None:
+    at = open_page("export", log=LOG, lang="zh")
+    assert_clean(at)
+    buttons = [b for b in at.get("download_button") if b.proto.label == t("report.download", "zh")]
+    assert len(buttons) == 1
+
+
+def test_the_checker_catches_a_misnested_tag() -> None:
+    with pytest.raises(AssertionError, match="closes <p>"):
+        parse("<!DOCTYPE html><div><p></div>")
+    with pytest.raises(AssertionError, match="never closed"):
+        parse("<!DOCTYPE html><div><p></p>")
