@@ -3,8 +3,9 @@
 Estimation method (also in the README). `years` = the span of the (filtered) log, first start
 to last end, in years of 365.25 days; a total over the log becomes a yearly figure by dividing
 by `years` (logs shorter than 30 days are not annualised: the figure is per log period).
-* waiting between two steps A -> B: for every pair, the excess of its gap over the gap that the
-  fastest quarter of the pairs already achieve (the edge's 25th percentile);
+* waiting between two steps A -> B (A != B; A -> A is a rework loop, proposed there once): for
+  every pair, the excess of its gap over the gap that the fastest quarter of the pairs already
+  achieve (the edge's 25th percentile);
   saving = sum of those excesses / years. Only edges with at least `min_cases` cases.
 * rework loop of activity X: every repeat of X costs the time from the end of the previous X
   to the end of the repeat; saving = sum of those loop times / years (all rework removed).
@@ -28,6 +29,7 @@ from analytics.bottlenecks import rework_sql
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from analytics.maps import pairs_sql
+from proclens.durations import format_duration
 from proclens.store import EventStore
 
 APPROVAL = re.compile(r"\w*approv\w*|审批|批准|审核|同意", re.IGNORECASE)
@@ -62,19 +64,21 @@ def log_span_years(engine: Engine, log: str, flt: Filter | None) -> tuple[float,
 
 
 def waiting_excess_sql(flt: Filter | None = None) -> str:
-    """Per edge: count, cases, median gap and the summed excess over the edge's p25 gap."""
+    """Per edge: count, cases, p25, median and mean gap, and the summed excess over the
+    edge's p25 gap."""
     gap = f"({seconds_between('ts', 'next_order_ts')})"
     return f"""
         WITH p AS (SELECT activity, next_activity, case_id, {gap} AS gap
                    FROM ({pairs_sql(flt)}) x WHERE next_activity IS NOT NULL AND {gap} >= 0),
         q AS (SELECT activity, next_activity, count(*) AS count, count(DISTINCT case_id) AS cases,
                      percentile_cont(0.25) WITHIN GROUP (ORDER BY gap) AS p25,
-                     percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median
+                     percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median,
+                     avg(gap) AS mean
               FROM p GROUP BY activity, next_activity)
-        SELECT q.activity, q.next_activity, q.count, q.cases, q.p25, q.median,
+        SELECT q.activity, q.next_activity, q.count, q.cases, q.p25, q.median, q.mean,
                sum(CASE WHEN p.gap > q.p25 THEN p.gap - q.p25 ELSE 0 END) AS excess
         FROM q JOIN p ON p.activity = q.activity AND p.next_activity = q.next_activity
-        GROUP BY q.activity, q.next_activity, q.count, q.cases, q.p25, q.median
+        GROUP BY q.activity, q.next_activity, q.count, q.cases, q.p25, q.median, q.mean
     """
 
 
@@ -125,19 +129,22 @@ def _waiting(
     engine: Engine, flt: Filter | None, params: list[Any], years: float, cases: int, min_n: int
 ) -> list[tuple[str, str, str, float, dict[str, Any]]]:
     out = []
-    for a, b, count, n_cases, p25, median, excess in engine.rows(waiting_excess_sql(flt), params):
-        if n_cases < min_n or not excess:
+    rows = engine.rows(waiting_excess_sql(flt), params)
+    for a, b, count, n_cases, p25, median, mean, excess in rows:
+        # A -> A is a repeat of A: its time is the rework loop's, proposed there once
+        if n_cases < min_n or not excess or a == b:
             continue
         hours = float(excess) / 3600 / years
         out.append((
             "waiting",
             f"Shorten the wait between {a} and {b}",
-            f"median {median / DAY:.1f} days between {a} and {b} across {n_cases:,} cases "
-            f"({n_cases / years:,.0f} cases/year); the fastest quarter take under "
-            f"{p25 / DAY:.1f} days",
+            f"mean {format_duration(mean)}, median {format_duration(median)} between {a} and "
+            f"{b} across {n_cases:,} cases ({n_cases / years:,.0f} cases/year); the fastest "
+            f"quarter take under {format_duration(p25)}",
             hours,
             {"from": a, "to": b, "count": int(count), "cases": int(n_cases),
-             "median_s": float(median), "p25_s": float(p25), "excess_s": float(excess)},
+             "mean_s": float(mean), "median_s": float(median), "p25_s": float(p25),
+             "excess_s": float(excess), "cases_per_year": n_cases / years},
         ))  # fmt: skip
     return out
 
@@ -152,10 +159,11 @@ def _rework(
             "rework",
             f"Remove the rework loop on {act}",
             f"{act} is repeated in {share:.0%} of cases ({repeats:,} repeats, "
-            f"{n_cases:,} cases); each loop takes {mean / DAY:.1f} days on average",
+            f"{n_cases:,} cases); each loop takes {format_duration(mean)} on average",
             float(total) / 3600 / years,
             {"activity": act, "repeats": int(repeats), "cases": int(n_cases),
-             "share_of_cases": share, "total_loop_s": float(total)},
+             "share_of_cases": share, "total_loop_s": float(total),
+             "mean_loop_s": float(mean)},
         ))  # fmt: skip
     return out
 
@@ -190,7 +198,7 @@ def _approvals(
             f"{act} rejects {rate:.2%} of {n:,} cases ({n / years:,.0f} cases/year)",
             float(waits.get(act) or 0.0) / 3600 / years,
             {"activity": act, "cases": int(n), "rejected_cases": int(rejected),
-             "reject_rate": rate, "rejections": twins},
+             "reject_rate": rate, "rejections": twins, "cases_per_year": n / years},
         ))  # fmt: skip
     return out
 

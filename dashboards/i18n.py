@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from proclens.durations import format_duration
+
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 LANG_NAMES: dict[Lang, str] = {"en": "English", "zh": "简体中文"}
@@ -335,6 +337,28 @@ STRINGS: dict[str, tuple[str, str]] = {
         "看板以只读方式打开事件库。请用 'proclens ingest FILE --db {path}' 导入文件；"
         "导入结束后本页会自动显示新数据。",
     ),
+    # redesign opportunities (analytics.opportunities' figures in words)
+    "opp.waiting.title": ("Shorten the wait between {a} and {b}", "缩短 {a} 与 {b} 之间的等待"),
+    "opp.waiting.evidence": (
+        "mean {mean}, median {median} between {a} and {b} across {cases} cases ({per_year} "
+        "cases/year); the fastest quarter take under {p25}",
+        "{a} 到 {b} 平均 {mean}、中位数 {median}，涉及 {cases} 个案例（每年 {per_year} 个）；"
+        "最快的四分之一在 {p25} 以内",
+    ),
+    "opp.rework.title": ("Remove the rework loop on {activity}", "消除 {activity} 的返工循环"),
+    "opp.rework.evidence": (
+        "{activity} is repeated in {share} of cases ({repeats} repeats, {cases} cases); each "
+        "loop takes {mean} on average",
+        "{share} 的案例重复了 {activity}（重复 {repeats} 次，{cases} 个案例）；每次循环平均 {mean}",
+    ),
+    "opp.approval.title": (
+        "Automate or drop the approval step {activity}",
+        "将审批环节 {activity} 自动化或取消",
+    ),
+    "opp.approval.evidence": (
+        "{activity} rejects {rate} of {cases} cases ({per_year} cases/year)",
+        "{activity} 在 {cases} 个案例中仅驳回 {rate}（每年 {per_year} 个）",
+    ),
 }
 
 
@@ -359,31 +383,9 @@ def fmt_pct(share: float | None, lang: Lang, digits: int = 1) -> str:
     return f"{share * 100:.{digits}f}%"
 
 
-_UNITS: tuple[tuple[int, str, str], ...] = (
-    (86400, "d", "天"),
-    (3600, "h", "小时"),
-    (60, "min", "分钟"),
-    (1, "s", "秒"),
-)
-
-
 def fmt_duration(seconds: float | None, lang: Lang) -> str:
     """The two largest non-zero units: '3 d 4 h' / '3 天 4 小时'; under a second: '0 s'."""
-    if seconds is None:
-        return "–"
-    rest = round(abs(seconds))
-    parts: list[str] = []
-    for size, en, zh in _UNITS:
-        count, rest = divmod(rest, size)
-        if count or parts:
-            if count:
-                parts.append(f"{count} {zh if lang == 'zh' else en}")
-            if len(parts) == 2 or (parts and not count):
-                break
-    if not parts:
-        parts.append("0 秒" if lang == "zh" else "0 s")
-    sign = "-" if seconds < 0 else ""
-    return sign + " ".join(parts)
+    return format_duration(seconds, lang)
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -19,6 +19,7 @@ from analytics.stats import log_stats
 from dashboards import kpis, svg_charts
 from dashboards.charts import ACCENT
 from dashboards.i18n import Lang, fmt_date, fmt_duration, fmt_int, fmt_pct, t
+from dashboards.opportunity_text import describe
 from proclens.store import EventStore
 
 TOP = 5
@@ -189,11 +190,12 @@ def _bottlenecks(data: dict[str, Any], lang: Lang) -> str:
 
 
 def _opportunities(data: dict[str, Any], lang: Lang) -> str:
+    texts = [describe(o, lang) for o in data["opportunities"]]
     items = "".join(
-        f"<li><b>{escape(o['title'])}</b> — "
+        f"<li><b>{escape(title)}</b> — "
         f"{escape(t('bn.saving', lang, hours=fmt_int(o['saving_hours_per_year'], lang)))}"
-        f'<div class="evidence">{escape(o["evidence"])}</div></li>'
-        for o in data["opportunities"]
+        f'<div class="evidence">{escape(evidence)}</div></li>'
+        for o, (title, evidence) in zip(data["opportunities"], texts, strict=True)
     )
     body = f"<ol>{items}</ol>" if items else f"<p>{escape(t('report.none', lang))}</p>"
     return f"<section><h2>{escape(t('bn.opportunities', lang))}</h2>{body}</section>"

@@ -82,8 +82,27 @@ def test_opportunities_ranked_with_savings(log: EventStore) -> None:
     assert got == [("approval", 52.0), ("rework", 25.0), ("waiting", 15.0), ("waiting", 0.8)]
     assert found[0].figures["reject_rate"] == 0.0
     assert found[2].figures["p25_s"] == 9 * H
+    assert (found[2].figures["mean_s"], found[2].figures["median_s"]) == (14 * H, 14 * H)
+    assert "mean 14 h, median 14 h" in found[2].evidence
+    assert "under 9 h" in found[2].evidence
     assert "Submit and Approve" in found[2].title
     assert all(o.rank == i + 1 for i, o in enumerate(found))
+
+
+def test_a_step_that_follows_itself_is_proposed_once_as_rework(store: EventStore) -> None:
+    rows = []
+    for i, again in enumerate((11, 15, 19)):  # Check -> Check after 2, 6 and 10 h
+        day = f"2024-01-{i + 1:02d}"
+        rows += [ev(f"c{i}", "Check", f"{day}T09:00", "a", "d"),
+                 ev(f"c{i}", "Check", f"{day}T{again}:00", "a", "d"),
+                 ev(f"c{i}", "Pay", f"{day}T20:00", "b", "d")]  # fmt: skip
+    load(store, RowSource(rows), log="s")
+    found = opportunities(store, "s", min_cases=1)
+    assert [(o.kind, o.figures.get("activity")) for o in found if o.kind == "rework"] == [
+        ("rework", "Check")
+    ]
+    assert [o for o in found if o.kind == "waiting" and o.figures["from"] == o.figures["to"]] == []
+    assert (found[0].kind, found[0].saving_hours_per_year) == ("rework", 18.0)  # 2 + 6 + 10 h
 
 
 def test_approval_with_frequent_rejections_is_not_proposed(store: EventStore) -> None:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboards import frame
 from dashboards.i18n import fmt_int, t
+from dashboards.opportunity_text import describe
 from dashboards.state import query
 from dashboards.tables import table
 
@@ -17,8 +18,9 @@ if not found["total_cycle_time_s"]:
 st.subheader(t("bn.opportunities", lang))
 for item in query("opportunities"):
     with st.container(border=True):
-        st.markdown(f"**{item['rank']}. {item['title']}**")
-        st.write(item["evidence"])
+        title, evidence = describe(item, lang)
+        st.markdown(f"**{item['rank']}. {title}**")
+        st.write(evidence)
         st.caption(t("bn.saving", lang, hours=fmt_int(item["saving_hours_per_year"], lang)))
 
 left, right = st.columns(2)

@@ -16,6 +16,7 @@ from analytics.stats import log_stats
 from analytics.variants import variant_counts
 from dashboards.frame import PAGES, parse_instant
 from dashboards.i18n import fmt_duration, fmt_int, fmt_pct, t
+from dashboards.opportunity_text import describe
 from dashboards.view import Chip, to_filter
 from proclens import history
 from proclens.store import EventStore
@@ -94,6 +95,28 @@ def test_bottleneck_page_lists_the_opportunities(sample_env: Path) -> None:
     titles = [m.value for m in at.markdown if m.value.startswith("**")]
     assert titles == [f"**{o.rank}. {o.title}**" for o in found]
     assert at.dataframe[0].value["Activity"].tolist() == [w["activity"] for w in waits]
+
+
+def test_opportunities_read_in_chinese_with_formatted_figures(sample_env: Path) -> None:
+    with EventStore.open(sample_env, read_only=True) as store:
+        found = [o.to_json() for o in opportunities(store, LOG)]
+    at = open_page("bottlenecks", log=LOG, lang="zh")
+    assert_clean(at)
+    titles = [m.value for m in at.markdown if m.value.startswith("**")]
+    texts = [describe(o, "zh") for o in found]
+    assert titles == [
+        f"**{o['rank']}. {title}**" for o, (title, _) in zip(found, texts, strict=True)
+    ]
+    shown = [m.value for m in at.markdown]
+    for o, (_, evidence) in zip(found, texts, strict=True):
+        assert evidence in shown
+        f = o["figures"]
+        if o["kind"] == "waiting":  # the evidence carries the formatted figures of the analytics
+            assert fmt_duration(f["median_s"], "zh") in evidence
+            assert fmt_duration(f["p25_s"], "zh") in evidence
+        elif o["kind"] == "rework":
+            assert fmt_duration(f["mean_loop_s"], "zh") in evidence
+    assert [describe(o, "en") for o in found] == [(o["title"], o["evidence"]) for o in found]
 
 
 def test_process_map_shows_the_simplified_map(sample_env: Path) -> None:

@@ -16,6 +16,7 @@ from analytics.periods import DAY, period_summary
 from analytics.stats import log_stats
 from dashboards import kpis, report
 from dashboards.i18n import Lang, fmt_duration, fmt_int, fmt_pct, t
+from dashboards.opportunity_text import describe
 from proclens.cli import main
 from proclens.store import EventStore
 from tests.dashboards.apptest import assert_clean, open_page
@@ -80,7 +81,9 @@ def expected_texts(data: dict[str, Any], lang: Lang) -> list[str]:
     for b in data["bottlenecks"]:
         out += [str(b["activity"]), fmt_duration(b["mean_wait_s"], lang)]
         out.append(fmt_duration(b["median_wait_s"], lang))
-    out += [str(o["title"]) for o in data["opportunities"]]
+    for o in data["opportunities"]:  # in the report's language, from the figures
+        title, evidence = describe(o, lang)
+        out += [title, evidence, fmt_int(o["saving_hours_per_year"], lang)]
     return out
 
 
