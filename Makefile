@@ -24,7 +24,7 @@ $(BPMNIO): tests/bpmnio/package-lock.json
 setup: $(STAMP) $(BPMNIO)
 
 demo: setup
-	$(BIN)/proclens demo
+	$(BIN)/proclens demo $(if $(PORT),--port $(PORT))
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
