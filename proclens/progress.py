@@ -6,16 +6,33 @@ import contextlib
 from collections.abc import Callable, Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+
+def progress_columns(unit: str = "bytes") -> tuple[ProgressColumn, ...]:
+    """Bytes read (a file being loaded), or `done/total unit` for counted items (variants)."""
+    counter: tuple[ProgressColumn, ...] = (
+        (DownloadColumn(),) if unit == "bytes" else (MofNCompleteColumn(), TextColumn(unit))
+    )
+    return (TextColumn("{task.description}"), BarColumn(), *counter, TimeRemainingColumn())
 
 
 @contextlib.contextmanager
-def progress_bar(label: str, *, enabled: bool) -> Iterator[Callable[[int, int | None], None]]:
+def progress_bar(
+    label: str, *, enabled: bool, unit: str = "bytes"
+) -> Iterator[Callable[[int, int | None], None]]:
     if not enabled:
         yield lambda done, total: None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-               TimeRemainingColumn())  # fmt: skip
+    columns = progress_columns(unit)
     with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(label, total=None)
 

@@ -3,6 +3,16 @@
 Costs are the standard ones: a log move or a visible model move costs 1; synchronous moves and
 silent (tau) moves cost 0, so they never count as deviations and a fitting trace has cost 0.
 
+Ties: which activity a deviation is charged to is often not unique (a swap is "log move A +
+model move A" or "log move B + model move B"; a missing choice can be any branch), and pm4py
+breaks such ties by the iteration order of sets of transitions hashed by memory address, so its
+per-activity counts change from one process to the next. Ours are canonical instead: below the
+unit cost, every move carries a small tie weight (`Aligner.tie_weights`: a model move of the
+k-th label in name order weighs TIE * (k + 1), a log move TIE * (labels + k + 1), a silent
+move 1), and the search returns an alignment with the fewest deviations and, among those, the
+least total weight. pm4py given the same weights as its cost function finds the same optimum
+(tests/conformance/test_sepsis_vs_pm4py.py).
+
 The search runs on the product of the model's reachability graph (built once per model) and the
 trace. Its heuristic is a lower bound worked out per state from two precomputed tables: the
 labels still reachable from a marking (a trace event whose label can no longer fire must be a
@@ -30,7 +40,8 @@ from analytics.conformance.netgraph import (
 from proclens.errors import ModelError
 
 SYNC, MODEL, LOG, TAU = 0, 1, 2, 3
-SCALE = 1 << 20  # a deviation outweighs any number of silent moves
+SCALE = 1 << 40  # a deviation outweighs any total of tie weights and silent moves
+TIE = 64  # tie weight unit: one label's weight step outweighs the silent moves of a run
 GOAL = -1  # the search's goal node: the final marking reached after the whole trace
 Move = tuple[str | None, str | None]  # (log activity or None, model activity or None)
 
@@ -74,6 +85,7 @@ class Aligner:
         self.rg = rg
         labels = sorted({lab for lab in rg.net.labels if lab is not None})
         self.bit = {lab: 1 << i for i, lab in enumerate(labels)}
+        self.model_weight, self.log_weight, self.unknown_log_weight = tie_weights(labels)
         self.dist = distance_to_final(rg)
         self.reach = reachable_labels(rg, self.bit)
         self.succ: list[list[tuple[str | None, int]]] = [
@@ -84,8 +96,8 @@ class Aligner:
         self.min_length = self.dist[rg.initial]
         # Silent moves cost nothing, so the search jumps over them: from each state, the
         # visible steps possible after any silent moves, and whether it can finish silently.
-        # Among alignments with equally few deviations, the one with fewest silent moves wins
-        # (as in pm4py, whose silent moves cost 1 against 10000), so attributions agree.
+        # A silent move weighs 1 (as in pm4py, 1 against 10000), so among steps to the same
+        # state the one after the fewest silent moves is kept.
         closures = [self._silent_closure(st) for st in range(len(self.succ))]
         self.vsucc: list[list[tuple[str, int, int]]] = [
             _visible_steps(self.succ, cl) for cl in closures
@@ -149,6 +161,14 @@ class Aligner:
         return search.run()
 
 
+def tie_weights(labels: list[str]) -> tuple[dict[str, int], dict[str, int], int]:
+    """Tie weights of model moves and log moves per label, and of log moves of other labels."""
+    n = len(labels)
+    model = {lab: TIE * (k + 1) for k, lab in enumerate(labels)}
+    log = {lab: TIE * (n + k + 1) for k, lab in enumerate(labels)}
+    return model, log, TIE * (2 * n + 1)
+
+
 def _visible_steps(
     succ: list[list[tuple[str | None, int]]], closure: dict[int, int]
 ) -> list[tuple[str, int, int]]:
@@ -168,6 +188,9 @@ class _Search:
         self.n = len(trace)
         self.deadline = deadline
         self.bits = [aligner.bit.get(x, 0) for x in trace]
+        self.log_cost = [
+            SCALE + aligner.log_weight.get(x, aligner.unknown_log_weight) for x in trace
+        ]
         self._blocked: dict[int, list[int]] = {}
 
     def blocked(self, mask: int) -> list[int]:
@@ -188,6 +211,7 @@ class _Search:
     def run(self) -> Alignment:
         a, n, width, trace = self.a, self.n, self.n + 1, self.trace
         vsucc, finish, dist, reach = a.vsucc, a.finish_taus, a.dist, a.reach
+        weight = a.model_weight
         start = a.rg.initial * width
         best = {start: 0}
         parent: dict[int, tuple[int, int, str | None]] = {}
@@ -214,10 +238,11 @@ class _Search:
                     push(heap, (ng, 0, ng, GOAL))
             event = trace[i] if i < n else None
             moves: list[tuple[int, int, str | None]] = [
-                (s2, (0 if lab == event else SCALE) + taus, lab) for lab, s2, taus in vsucc[s]
+                (s2, (0 if lab == event else SCALE + weight[lab]) + taus, lab)
+                for lab, s2, taus in vsucc[s]
             ]
             if event is not None:
-                moves.append((s, SCALE, None))
+                moves.append((s, self.log_cost[i], None))
             for s2, cost, lab in moves:
                 if lab is None:  # log move
                     ni, kind, label = i + 1, LOG, event

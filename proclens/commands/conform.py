@@ -53,7 +53,7 @@ def conform(
         model = load_model(model_file, process, _activities(store, name))
         mapping = load_mapping(mapping_file) if mapping_file else None
         show = not as_json and sys.stderr.isatty()
-        with progress_bar("aligning variants", enabled=show) as advance:
+        with progress_bar("aligning", enabled=show, unit="variants") as advance:
             result = check_conformance(
                 store,
                 name,

@@ -161,6 +161,30 @@ def test_tiny_log_one_skip_one_insertion_one_swap(store: EventStore) -> None:
     } | ({"b": (2, 1)} if swap.inserted == ["b"] else {})  # fmt: skip
 
 
+def test_progress_counts_variants(store: EventStore) -> None:
+    """check_conformance reports (done, total) per variant; the CLI bar shows them as such."""
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from proclens.progress import progress_columns
+    from tests.conformance.nets import sequence_model
+
+    log = load_traces(store, {"c1": ["a", "b"], "c2": ["a"], "c3": ["b", "a"], "c4": ["a"]})
+    calls: list[tuple[int, int | None]] = []
+    model = sequence_model(["a", "b"])
+    result = check_conformance(store, log, model, progress=lambda k, n: calls.append((k, n)))
+    assert len(result.variants) == 3
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    out = io.StringIO()
+    console = Console(file=out, width=100, force_terminal=False)
+    with Progress(*progress_columns("variants"), console=console, auto_refresh=False) as bar:
+        bar.add_task("aligning", total=4336, completed=1200)
+        console.print(bar.get_renderable())
+    assert "1200/4336 variants" in out.getvalue()
+
+
 def test_per_case_deviations_and_over_time(store: EventStore) -> None:
     from analytics.conformance.report import case_deviations, deviations_over_time
 
