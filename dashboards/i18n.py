@@ -140,6 +140,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "conf.share": ("Fitting cases", "符合模型的案例"),
     "conf.mean_fitness": ("Mean case fitness", "平均案例拟合度"),
     "conf.no_deviations": ("Every case fits the model.", "所有案例都符合模型。"),
+    "conf.skipped_short": ("skipped", "跳过"),
+    "conf.inserted_short": ("inserted", "插入"),
+    "conf.designed": ("Designed model, deviations marked", "设计模型（标出偏差）"),
+    "conf.designed_note": (
+        "Each task shows how many cases skipped it and how often it was done out of place; "
+        "the redder the task, the larger the share of cases that skipped it.",
+        "每个任务标出跳过它的案例数和它在计划外被执行的次数；颜色越红，跳过它的案例占比越大。",
+    ),
+    "conf.discovered": (
+        "Discovered from the same cases (inductive miner)",
+        "基于相同案例发现的模型（归纳挖掘）",
+    ),
+    "conf.outside": (
+        "Activities done that are not in the model (every occurrence is an insertion):",
+        "模型中没有的活动（每次出现都是一次插入）：",
+    ),
     "conf.cases": ("Deviating cases and their traces", "偏离的案例及其轨迹"),
     "col.case": ("Case", "案例"),
     "col.start": ("Start", "开始"),
@@ -148,10 +164,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.trace": ("Trace", "轨迹"),
     "organisation.what": ("The organisation analysis", "组织分析"),
     "compare.what": ("Segment comparison", "分段对比"),
-    "export.what": (
-        "Exporting discovered models and the executive report",
-        "导出发现的模型和管理层报告",
+    "export.what": ("The executive report", "管理层报告"),
+    "export.model": ("Discovered process model", "发现的流程模型"),
+    "export.miner": ("Miner", "挖掘算法"),
+    "miner.inductive": ("Inductive miner", "归纳挖掘"),
+    "miner.heuristics": ("Heuristics miner", "启发式挖掘"),
+    "miner.dfg": ("Directly-follows graph", "直接跟随图"),
+    "export.noise": ("Noise threshold (inductive miner)", "噪声阈值（归纳挖掘）"),
+    "export.discovering": ("Discovering the model…", "正在发现模型…"),
+    "export.model_of": (
+        "Mined from the {cases} cases of the current view (filter applied); {acts} activities.",
+        "基于当前视图（已应用筛选）的 {cases} 个案例挖掘；共 {acts} 个活动。",
     ),
+    "export.preview": ("Preview", "预览"),
     "export.log": ("The log", "日志"),
     "export.whole_log": (
         "The export holds the whole log; the filter chips are not applied to it.",

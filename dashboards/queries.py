@@ -23,7 +23,7 @@ from analytics.opportunities import opportunities as ranked_opportunities
 from analytics.simplify import simplify
 from analytics.stats import log_stats
 from analytics.variants import variants as ranked_variants
-from dashboards import conformance_view
+from dashboards import conformance_view, exports
 from dashboards.view import Chip, to_filter
 from proclens import history
 from proclens.store import EventStore
@@ -126,4 +126,5 @@ QUERIES: dict[str, Query] = {
     "load_history": load_history,
     "rejected": rejected,
     **conformance_view.QUERIES,
+    **exports.QUERIES,
 }

@@ -31,6 +31,7 @@ class Node:
     label: str
     kind: str
     detail: str = ""  # second line under the label, e.g. a frequency
+    fill: str = ""  # background colour of a task, e.g. to mark deviations; "" = the default
 
     def lines(self) -> list[str]:
         if self.kind not in ("task", "transition"):
