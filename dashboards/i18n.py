@@ -142,11 +142,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "conf.no_deviations": ("Every case fits the model.", "所有案例都符合模型。"),
     "conf.skipped_short": ("skipped", "跳过"),
     "conf.inserted_short": ("inserted", "插入"),
+    "conf.drawing": ("Drawing the models…", "正在绘制模型…"),
     "conf.designed": ("Designed model, deviations marked", "设计模型（标出偏差）"),
     "conf.designed_note": (
         "Each task shows how many cases skipped it and how often it was done out of place; "
-        "the redder the task, the larger the share of cases that skipped it.",
-        "每个任务标出跳过它的案例数和它在计划外被执行的次数；颜色越红，跳过它的案例占比越大。",
+        "the redder the task, the more deviations on it per case.",
+        "每个任务标出跳过它的案例数和它在计划外被执行的次数；颜色越红，每个案例在它上面的偏差越多。",
     ),
     "conf.discovered": (
         "Discovered from the same cases (inductive miner)",
