@@ -33,6 +33,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "side.kind": ("Filter on", "筛选条件"),
     "side.value": ("Value", "取值"),
     "side.apply": ("Apply", "应用"),
+    "side.choose": ("Choose an option", "请选择"),
+    "side.choose_many": ("Choose options", "请选择（可多选）"),
     "side.clear": ("Clear all", "全部清除"),
     "side.no_filter": ("No filter: all cases.", "未筛选：全部案例。"),
     "side.remove": ("Remove", "移除"),
