@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import Any, Literal, TypeVar
 
 from analytics.engine import Engine, engine_for
+from analytics.filters import Filter
 from analytics.variants import variant_counts
 from proclens.errors import ProcLensError
 from proclens.store import EventStore
@@ -67,9 +68,10 @@ class Model:
     net: Any = None  # (PetriNet, initial Marking, final Marking)
 
 
-def log_variants(store: EventStore | Engine, log: str) -> Variants:
-    """The variant-compressed log of `log` (pm4py's UVCL): sequence -> number of cases."""
-    return Counter(dict(variant_counts(engine_for(store), log)))
+def log_variants(store: EventStore | Engine, log: str, flt: Filter | None = None) -> Variants:
+    """The variant-compressed log of `log` (pm4py's UVCL), the cases `flt` keeps:
+    sequence -> number of cases."""
+    return Counter(dict(variant_counts(engine_for(store), log, flt)))
 
 
 def directly_follows(variants: Variants) -> DirectlyFollows:
@@ -146,12 +148,14 @@ def discover(
     *,
     noise: float = 0.0,
     dependency: float = 0.5,
+    flt: Filter | None = None,
 ) -> Model:
-    """Run `miner` on `log`; the Petri net is always there (exports need it).
+    """Run `miner` on `log` (the cases `flt` keeps); the Petri net is always there (exports
+    need it).
 
     `noise` is the inductive miner's threshold (IMf), `dependency` the heuristics miner's.
     """
-    variants = log_variants(store, log)
+    variants = log_variants(store, log, flt)
     dfg = directly_follows(variants)
     if miner == "inductive":
         from pm4py.objects.conversion.process_tree import converter as pt_converter

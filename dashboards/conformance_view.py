@@ -1,6 +1,7 @@
 """The Conformance page's logic, Streamlit-free: the designed models on offer, a content-addressed
-copy of an uploaded model, the editable mapping table, and the two cached queries (mapping
-suggestion, conformance result) that `dashboards.queries` registers.
+copy of an uploaded model, the editable mapping table, and the cached queries (mapping
+suggestion, conformance result, the designed model marked with its deviations beside the
+discovered one) that `dashboards.queries` registers.
 
 A model enters a query as (path, sha256 of its bytes): the hash keys the cache, the path is
 where the bytes are. The mapping enters as a tuple of (task, activity or None) pairs, so an edit
@@ -19,10 +20,15 @@ import pandas as pd
 
 from analytics.conformance.check import check_conformance
 from analytics.conformance.mapping import LabelMapping, suggest_mapping
-from analytics.conformance.model import load_model
+from analytics.conformance.model import ProcessModel, load_model
 from analytics.conformance.report import case_deviations, deviations_over_time
 from analytics.conformance.rules import check_rules, load_rules
+from analytics.discovery import discover
 from analytics.engine import DuckDBEngine
+from analytics.export.bpmn_writer import graph_from_pm4py_bpmn
+from analytics.export.graph import Graph
+from analytics.export.svg import svg_text
+from analytics.export.writers import bpmn_graph
 from analytics.variants import variant_counts
 from dashboards.view import Chip, to_filter
 from proclens.store import EventStore
@@ -141,7 +147,82 @@ def rules(
     return [r.to_json() for r in checked]
 
 
+def designed_graph(model: ProcessModel) -> Graph:
+    """The designed model as a BPMN drawing graph with the model's own task labels (pm4py
+    converts its Petri net, as `proclens discover` does for a mined net)."""
+    from pm4py.objects.conversion.wf_net.variants import to_bpmn
+
+    return graph_from_pm4py_bpmn(to_bpmn.apply(model.net, model.im, model.fm))
+
+
+def mark_deviations(
+    graph: Graph, deviations: pd.DataFrame, pairs: Pairs, cases: int, words: tuple[str, str]
+) -> dict[str, tuple[int, int]]:
+    """Mark each task with the skipped / inserted counts of the log activity it is mapped to:
+    two lines under the label, `words` ("skipped", "inserted") with the counts, and a fill
+    from pale orange to red by those deviations per case (token replay only ever inserts, so
+    both count). Returns task label -> (skipped, inserted)."""
+    counts = {
+        str(a): (int(s), int(i))
+        for a, s, i in zip(
+            deviations["activity"], deviations["skipped"], deviations["inserted"], strict=True
+        )
+    }
+    mapped = dict(pairs)
+    marks: dict[str, tuple[int, int]] = {}
+    for node in graph.nodes.values():
+        if node.kind != "task":
+            continue
+        skipped, inserted = counts.get(mapped.get(node.label) or node.label, (0, 0))
+        marks[node.label] = (skipped, inserted)
+        node.detail = f"{words[0]} {skipped:,}\n{words[1]} {inserted:,}"
+        if skipped or inserted:
+            node.fill = _heat((skipped + inserted) / cases if cases else 1.0)
+    return marks
+
+
+def outside_model(deviations: pd.DataFrame, pairs: Pairs) -> pd.DataFrame:
+    """The inserted activities no task is mapped to (they never fit), with their counts."""
+    mapped = {activity for _, activity in pairs if activity} | {task for task, _ in pairs}
+    rows = deviations[~deviations["activity"].isin(mapped) & (deviations["inserted"] > 0)]
+    return rows[["activity", "inserted"]].reset_index(drop=True)
+
+
+def _heat(share: float) -> str:
+    """Pale orange (a few cases) to red (every case), as #rrggbb."""
+    low, high = (0xFD, 0xDB, 0xC7), (0xD6, 0x60, 0x4D)
+    k = min(max(share, 0.0), 1.0) ** 0.5
+    return "#" + "".join(f"{round(a + (b - a) * k):02x}" for a, b in zip(low, high, strict=True))
+
+
+def figures(
+    store: EventStore,
+    log: str,
+    chips: tuple[Chip, ...],
+    model_path: str,
+    model_hash: str,
+    pairs: Pairs,
+    method: str,
+    words: tuple[str, str],
+) -> dict[str, Any]:
+    """The designed model marked with the deviations of the conformance result (SVG, the marks
+    per task, the inserted activities outside the model), and beside it the model
+    the inductive miner discovers from the same cases."""
+    found = conformance(store, log, chips, model_path, model_hash, pairs, method)
+    designed = designed_graph(load_model(model_path, activities=_activities(store, log)))
+    marks = mark_deviations(
+        designed, found["deviations"], pairs, int(found["summary"]["cases"]), words
+    )
+    discovered = bpmn_graph(discover(store, log, "inductive", noise=0.2, flt=to_filter(chips)))
+    return {
+        "svg": {"designed": svg_text(designed), "discovered": svg_text(discovered)},
+        "marks": marks,
+        "outside": outside_model(found["deviations"], pairs),
+    }
+
+
 QUERIES: dict[str, Callable[..., Any]] = {
+    "conformance_figures": figures,
     "rules": rules,
     "conformance_mapping": suggestion,
     "conformance": conformance,

@@ -1,5 +1,6 @@
 """Files the Export page offers. Streamlit-free: the log through the product's own writers
-(the same as `proclens export-log`), KPI tables as CSV."""
+(the same as `proclens export-log`), the model discovered from the current view through the
+writers of `proclens discover`, KPI tables as CSV."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.discovery import Miner, discover
+from analytics.export.writers import model_bytes
 from dashboards.access import read_store
+from dashboards.view import Chip, to_filter
+from proclens.store import EventStore
 
 #: format -> file ending
 LOG_FORMATS: dict[str, str] = {"XES": ".xes.gz", "CSV": ".csv", "Parquet": ".parquet"}
@@ -28,6 +33,31 @@ def log_file(db: Path, log: str, fmt: str) -> tuple[str, bytes]:
         else:
             write_flat(store.con, log, out, fmt.lower())
         return name, out.read_bytes()
+
+
+#: model format -> file ending (the extension picks the writer, as in `proclens discover`)
+MODEL_FORMATS: dict[str, str] = {
+    "BPMN": ".bpmn", "PNML": ".pnml", "PTML": ".ptml", "SVG": ".svg", "PNG": ".png",
+}  # fmt: skip
+
+
+def model_formats(miner: Miner) -> list[str]:
+    """The formats a miner's model can be written in: a process tree (PTML) only from the
+    inductive miner."""
+    return [f for f in MODEL_FORMATS if f != "PTML" or miner == "inductive"]
+
+
+def model_files(
+    store: EventStore, log: str, chips: tuple[Chip, ...], miner: Miner, noise: float
+) -> dict[str, Any]:
+    """The model `miner` discovers from the cases of the view, as {"files": {format: bytes},
+    "activities": [...], "cases": n}. `noise` is the inductive miner's IMf threshold."""
+    model = discover(store, log, miner, noise=noise, flt=to_filter(chips))
+    files = {fmt: model_bytes(model, MODEL_FORMATS[fmt]) for fmt in model_formats(miner)}
+    return {"files": files, "activities": sorted(model.dfg.activities), "cases": model.dfg.cases}
+
+
+QUERIES = {"discovered_model": model_files}
 
 
 def frame_of(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from analytics.periods import period_summary
 from analytics.simplify import simplify
 from analytics.stats import log_stats
 from analytics.variants import variants as ranked_variants
-from dashboards import conformance_view, report
+from dashboards import conformance_view, exports, report
 from dashboards.view import Chip, to_filter
 from proclens import history
 from proclens.store import EventStore
@@ -149,4 +149,5 @@ QUERIES: dict[str, Query] = {
     "load_history": load_history,
     "rejected": rejected,
     **conformance_view.QUERIES,
+    **exports.QUERIES,
 }

@@ -20,7 +20,7 @@ _SHAPES = {
 def dot_text(graph: Graph, name: str = "process") -> str:
     lines = [f"digraph {_quote(name)} {{", "  rankdir=LR;", '  node [fontname="sans-serif"];']
     for node in graph.nodes.values():
-        label = "\\n".join(_escape(s) for s in [node.label, node.detail] if s)
+        label = "\\n".join(_escape(s) for s in [node.label, *node.detail.split("\n")] if s)
         attrs = _SHAPES[node.kind]
         if node.kind in ("task", "transition"):
             attrs += f', label="{label}"'

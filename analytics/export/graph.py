@@ -30,13 +30,14 @@ class Node:
     id: str
     label: str
     kind: str
-    detail: str = ""  # second line under the label, e.g. a frequency
+    detail: str = ""  # line(s) under the label, e.g. a frequency; "\n" starts another line
+    fill: str = ""  # background colour of a task, e.g. to mark deviations; "" = the default
 
     def lines(self) -> list[str]:
         if self.kind not in ("task", "transition"):
             return []
         out = wrap(self.label)
-        return [*out, self.detail] if self.detail else out
+        return [*out, *self.detail.split("\n")] if self.detail else out
 
     def size(self) -> tuple[float, float]:
         width, height = SIZES[self.kind]

@@ -7,12 +7,15 @@ transitions black bars. Labels are XML-escaped text in UTF-8, so Chinese names s
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from analytics.export.graph import LINE_HEIGHT, Graph, Node
 from analytics.export.layout import Box, Layout, layered_layout
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans', 'DejaVu Sans', sans-serif"
+#: The longest side of a PNG in pixels: a large model is scaled down to it, never cropped.
+PNG_MAX_SIDE = 2400
 _MARKERS = {"xor": "×", "and": "+", "or": "○"}
 
 
@@ -46,19 +49,30 @@ def svg_text(graph: Graph, layout: Layout | None = None) -> str:
     return "\n".join(parts) + "\n"
 
 
-def png_bytes(svg: str) -> bytes:
-    """Rasterise SVG text without any system binary or library (resvg via the resvg-py wheel)."""
+def png_bytes(svg: str, max_side: int = PNG_MAX_SIDE) -> bytes:
+    """Rasterise SVG text without any system binary or library (resvg via the resvg-py wheel):
+    twice the SVG's size for sharp text, scaled down so no side exceeds `max_side` pixels."""
     import resvg_py
 
-    data = resvg_py.svg_to_bytes(svg_string=svg, zoom=2, background="white")
+    zoom = min(2.0, max_side / max(_svg_size(svg), default=1.0))
+    data = resvg_py.svg_to_bytes(svg_string=svg, zoom=zoom, background="white")
     return bytes(data)
+
+
+def _svg_size(svg: str) -> tuple[float, ...]:
+    """(width, height) of the root <svg> element, () when it has none."""
+    root = re.search(r"<svg\b[^>]*>", svg)
+    if root is None:
+        return ()
+    found = [re.search(rf'\s{name}="([0-9.]+)"', root.group(0)) for name in ("width", "height")]
+    return tuple(float(m.group(1)) for m in found if m is not None)
 
 
 def _shape(node: Node, box: Box) -> list[str]:
     x, y, w, h, cx, cy = box.x, box.y, box.width, box.height, box.cx, box.cy
     title = f"<title>{escape(node.label)}</title>" if node.label else ""
     if node.kind in ("task", "transition"):
-        fill = "#eef4fb" if node.kind == "task" else "white"
+        fill = node.fill or ("#eef4fb" if node.kind == "task" else "white")
         out = [
             f'<g>{title}<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
             f'rx="10" fill="{fill}" stroke="#2b5c8a" stroke-width="1.5"/></g>'

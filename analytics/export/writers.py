@@ -40,7 +40,17 @@ class ExportError(ProcLensError):
 def write_model(model: Model, path: str | Path) -> Path:
     """Write `model` to `path` in the format of its extension; return the path."""
     target = Path(path)
-    ext = target.suffix.lower()
+    try:
+        data = model_bytes(model, target.suffix)
+    except ExportError as exc:
+        raise ExportError(f"cannot write '{target.name}': {exc}") from None
+    _atomic_write(target, data)
+    return target
+
+
+def model_bytes(model: Model, ext: str) -> bytes:
+    """The content of `model` in the format of file extension `ext` (".bpmn", ".png", ...)."""
+    ext = ext.lower()
     writers: dict[str, Callable[[Model], bytes]] = {
         ".bpmn": lambda m: bpmn_xml(bpmn_graph(m)),
         ".pnml": _pnml,
@@ -51,12 +61,8 @@ def write_model(model: Model, path: str | Path) -> Path:
         ".dot": lambda m: dot_text(image_graph(m)).encode("utf-8"),
     }
     if ext not in writers:
-        raise ExportError(
-            f"cannot write '{target.name}': unknown extension '{ext or '(none)'}'; "
-            f"use one of {', '.join(FORMATS)}"
-        )
-    _atomic_write(target, writers[ext](model))
-    return target
+        raise ExportError(f"unknown extension '{ext or '(none)'}'; use one of {', '.join(FORMATS)}")
+    return writers[ext](model)
 
 
 def bpmn_graph(model: Model) -> Graph:

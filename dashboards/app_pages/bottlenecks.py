@@ -35,6 +35,13 @@ right.dataframe(table(found["transitions_by_waiting"], [
     ("count", "col.count", "int"), ("median_s", "col.median", "duration"),
     ("share_of_cycle_time", "bn.share", "pct")], lang), hide_index=True)  # fmt: skip
 left.subheader(t("bn.rework", lang))
-left.dataframe(found["rework"], hide_index=True)
+left.dataframe(table(found["rework"], [
+    ("activity", "col.activity", "text"), ("repeats", "bn.repeats", "int"),
+    ("cases", "col.cases", "int"), ("total_loop_s", "bn.total_loop", "duration"),
+    ("mean_loop_s", "bn.mean_loop", "duration"),
+    ("share_of_cycle_time", "bn.share", "pct")], lang), hide_index=True)  # fmt: skip
 right.subheader(t("bn.pingpong", lang))
-right.dataframe(found["ping_pong_resources"], hide_index=True)
+right.dataframe(table(found["ping_pong_resources"], [
+    ("party_a", "bn.party_a", "text"), ("party_b", "bn.party_b", "text"),
+    ("occurrences", "col.count", "int"), ("cases", "col.cases", "int"),
+    ("total_s", "bn.total_pingpong", "duration")], lang), hide_index=True)  # fmt: skip

@@ -2,6 +2,8 @@
 activity-name mapping; fitness, precision, deviations per activity and over time, and the
 deviating cases with their traces. The logic lives in dashboards.conformance_view."""
 
+import base64
+
 import pandas as pd
 import streamlit as st
 
@@ -39,6 +41,25 @@ if summary["fell_back_variants"]:
 if result["deviations"].empty:
     st.success(t("conf.no_deviations", lang))
     st.stop()
+
+words = (t("conf.skipped_short", lang), t("conf.inserted_short", lang))
+with st.spinner(t("conf.drawing", lang)):
+    drawn = query("conformance_figures", str(path), digest, pairs, method, words)
+for name in ("designed", "discovered"):  # one above the other, at full size: both are wide
+    st.subheader(t(f"conf.{name}", lang))
+    data = base64.b64encode(drawn["svg"][name].encode("utf-8")).decode("ascii")
+    st.html(  # an <img>: st.html strips inline SVG; scrolls sideways rather than shrink
+        f'<div style="overflow-x:auto"><img style="max-width:none" '
+        f'src="data:image/svg+xml;base64,{data}"></div>'
+    )
+st.caption(t("conf.designed_note", lang))
+if not drawn["outside"].empty:
+    st.caption(t("conf.outside", lang))
+    outside = drawn["outside"].assign(
+        inserted=drawn["outside"]["inserted"].map(lambda n: fmt_int(n, lang))
+    )
+    outside.columns = [t("col.activity", lang), t("conf.inserted", lang)]
+    st.dataframe(outside, hide_index=True)
 
 left, right = st.columns(2)
 left.plotly_chart(

@@ -1,16 +1,39 @@
-"""Export: the log as XES / CSV / Parquet and the KPI tables as CSV."""
+"""Export: the model discovered from the current view (BPMN, PNML, PTML, SVG, PNG), the log as
+XES / CSV / Parquet, the KPI tables as CSV and the one-page executive report."""
 
 import streamlit as st
 
+from analytics.discovery import MINERS, DiscoveryError
 from analytics.periods import DEFAULT_SLA_S, DEFAULT_WEEKS
 from dashboards import exports, frame
-from dashboards.i18n import t
+from dashboards.i18n import fmt_int, t
 from dashboards.report import render as render_report
 from dashboards.state import db_path, query
 
 view = frame.page_view()
 lang = view.lang
 st.title(f"{t('page.export', lang)} · {view.log}")
+
+st.subheader(t("export.model", lang))
+left, right = st.columns(2)
+miner = left.radio(
+    t("export.miner", lang), list(MINERS), horizontal=True,
+    format_func=lambda m: t(f"miner.{m}", lang),
+)  # fmt: skip
+noise = right.slider(t("export.noise", lang), 0.0, 1.0, 0.2, 0.05, disabled=miner != "inductive")
+try:
+    with st.spinner(t("export.discovering", lang)):
+        found = query("discovered_model", miner, noise if miner == "inductive" else 0.0)
+except DiscoveryError:  # the filter keeps no case with events
+    frame.empty_result(view)
+st.caption(
+    t("export.model_of", lang, cases=fmt_int(found["cases"], lang), acts=len(found["activities"]))
+)
+for col, (fmt, data) in zip(st.columns(len(found["files"])), found["files"].items(), strict=True):
+    name = f"{view.log}-{miner}{exports.MODEL_FORMATS[fmt]}"
+    col.download_button(fmt, data, file_name=name, key=f"model_{fmt}", width="stretch")
+with st.expander(t("export.preview", lang)):
+    st.image(found["files"]["PNG"])
 
 st.subheader(t("export.log", lang))
 if view.chips:
@@ -45,5 +68,3 @@ st.download_button(
     render_report(query("report_data", *settings), lang, conf).encode("utf-8"),
     file_name=f"{view.log}-report-{lang}.html", mime="text/html", key="w_report",
 )  # fmt: skip
-
-frame.not_yet("export.what", view)

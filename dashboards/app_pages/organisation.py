@@ -7,6 +7,7 @@ from dashboards import frame
 from dashboards.conformance_view import stash_model
 from dashboards.i18n import t
 from dashboards.state import query
+from dashboards.tables import table
 
 view = frame.page_view()
 lang = view.lang
@@ -17,13 +18,20 @@ if not found["total_cycle_time_s"]:
 st.subheader(t("org.workload", lang))
 workload = pd.DataFrame(found["workload"])
 st.dataframe(workload, hide_index=True)
+#: a handover row: (from, to) with its count, cases and the time between them
+HANDOVER = [
+    ("source", "cycle.from", "text"), ("target", "cycle.to", "text"),
+    ("count", "col.count", "int"), ("cases", "col.cases", "int"),
+    ("median_s", "col.median", "duration"), ("total_s", "bn.total_wait", "duration"),
+    ("share_of_cycle_time", "bn.share", "pct"),
+]  # fmt: skip
 st.subheader(t("org.handovers", lang))
 if found["handovers_departments"]:
-    st.dataframe(found["handovers_departments"], hide_index=True)
+    st.dataframe(table(found["handovers_departments"], HANDOVER, lang), hide_index=True)
 else:
     st.caption(t("org.no_departments", lang))
 st.subheader(t("org.handovers_res", lang))
-st.dataframe(found["handovers_resources"], hide_index=True)
+st.dataframe(table(found["handovers_resources"], HANDOVER, lang), hide_index=True)
 st.subheader(t("org.rules", lang))
 upload = st.file_uploader(t("org.rules_upload", lang), type=["yaml", "yml"], key="org_rules")
 if upload is None:

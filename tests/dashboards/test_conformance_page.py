@@ -3,6 +3,7 @@ figures shown equal check_conformance's on the same model and suggested mapping.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,54 @@ def test_rules_query_counts_the_cases_the_variants_show(sample_env: Path, tmp_pa
     ]
     assert with_release > 0
     assert found[0]["cases"] == 1050
+
+
+def _task_lines(svg: str) -> dict[str, tuple[list[str], str]]:
+    """task label -> (its text lines, its fill), read from the SVG in drawing order."""
+    ns = "{http://www.w3.org/2000/svg}"
+    tasks: dict[str, tuple[list[str], str]] = {}
+    current: list[str] | None = None
+    for el in ET.fromstring(svg.encode("utf-8")):
+        title = el.find(f"{ns}title")
+        if el.tag == f"{ns}g" and title is not None and el.find(f"{ns}rect") is not None:
+            current = []
+            tasks[str(title.text)] = (current, str(el.find(f"{ns}rect").get("fill")))  # type: ignore[union-attr]
+        elif el.tag == f"{ns}text" and current is not None:
+            current.append(str(el.text))
+        else:
+            current = None
+    return tasks
+
+
+def test_the_designed_model_carries_the_deviation_counts(sample_env: Path) -> None:
+    """Alignments on the cases of two weeks (the filter applies to the figure too)."""
+    chips = (Chip("from", "2014-11-01"), Chip("to", "2014-11-14"))
+    with EventStore.open(sample_env, read_only=True) as store:
+        activities = sorted({a for v, _ in variant_counts(DuckDBEngine(store), LOG) for a in v})
+        model = load_model(MODEL, activities=activities)
+        mapping = suggest_mapping(model.tasks, activities)
+        result = check_conformance(
+            store, LOG, model, mapping, method="alignments",
+            total_budget_s=conformance_view.TOTAL_BUDGET_S, flt=to_filter(chips),
+        )  # fmt: skip
+        pairs = tuple((task, mapping.target(task)) for task in model.tasks)
+        drawn = conformance_view.figures(
+            store, LOG, chips, str(MODEL), "h", pairs, "alignments", ("skipped", "inserted")
+        )
+    counts = {d["activity"]: (d["skipped"], d["inserted"]) for d in result.deviations}
+    assert any(s for s, _ in counts.values())  # sepsis skips some tasks of the model
+    tasks = _task_lines(drawn["svg"]["designed"])
+    assert set(tasks) == set(model.tasks)
+    for task, (lines, fill) in tasks.items():
+        skipped, inserted = counts.get(mapping.target(task) or task, (0, 0))
+        assert lines[-2:] == [f"skipped {skipped:,}", f"inserted {inserted:,}"], task
+        assert drawn["marks"][task] == (skipped, inserted)
+        assert (fill != "#eef4fb") == (skipped + inserted > 0), task
+    mapped = {mapping.target(t) for t in model.tasks}
+    outside = {d["activity"]: d["inserted"] for d in result.deviations
+               if d["activity"] not in mapped and d["inserted"]}  # fmt: skip
+    assert (
+        dict(zip(drawn["outside"]["activity"], drawn["outside"]["inserted"], strict=True))
+        == outside
+    )
+    assert drawn["svg"]["discovered"].count("<title>") > 5
