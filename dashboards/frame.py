@@ -133,7 +133,11 @@ def _filter_box(view: View) -> None:
             value = st.date_input(t("side.value", lang), value=None, key=f"w_value_{kind}")
         else:
             value = st.selectbox(
-                t("side.value", lang), query("activity_names"), index=None, key="w_value_act"
+                t("side.value", lang),
+                query("activity_names"),
+                index=None,
+                key="w_value_act",
+                placeholder=t("tbl.choose", lang),
             )
         if st.button(t("side.apply", lang), key="w_apply", disabled=value is None):
             text = value.isoformat() if isinstance(value, date) else str(value)

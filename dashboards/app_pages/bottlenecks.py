@@ -5,7 +5,7 @@ import streamlit as st
 from dashboards import frame
 from dashboards.i18n import fmt_int, t
 from dashboards.state import query
-from dashboards.tables import table
+from dashboards.tables import PING_PONG, REWORK, table
 
 view = frame.page_view()
 lang = view.lang
@@ -33,6 +33,9 @@ right.dataframe(table(found["transitions_by_waiting"], [
     ("count", "col.count", "int"), ("median_s", "col.median", "duration"),
     ("share_of_cycle_time", "bn.share", "pct")], lang), hide_index=True)  # fmt: skip
 left.subheader(t("bn.rework", lang))
-left.dataframe(found["rework"], hide_index=True)
+left.dataframe(table(found["rework"], REWORK, lang), hide_index=True)
 right.subheader(t("bn.pingpong", lang))
-right.dataframe(found["ping_pong_resources"], hide_index=True)
+if found["ping_pong_resources"]:
+    right.dataframe(table(found["ping_pong_resources"], PING_PONG, lang), hide_index=True)
+else:
+    right.caption(t("report.none" if found["workload"] else "org.no_resources", lang))

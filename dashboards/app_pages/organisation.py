@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import frame
+from dashboards import frame, tables
 from dashboards.conformance_view import stash_model
 from dashboards.i18n import t
 from dashboards.state import query
@@ -15,15 +15,26 @@ found = query("bottlenecks")
 if not found["total_cycle_time_s"]:
     frame.empty_result(view)
 st.subheader(t("org.workload", lang))
-workload = pd.DataFrame(found["workload"])
-st.dataframe(workload, hide_index=True)
+if found["workload"]:
+    st.dataframe(tables.table(found["workload"], tables.WORKLOAD, lang), hide_index=True)
+    if any(r["service_s"] is None for r in found["workload"]):
+        st.caption(t("org.service_help", lang))
+else:
+    st.caption(t("org.no_resources", lang))
 st.subheader(t("org.handovers", lang))
-if found["handovers_departments"]:
-    st.dataframe(found["handovers_departments"], hide_index=True)
+departments = found["handovers_departments"]
+if departments:
+    st.dataframe(tables.table(departments, tables.HANDOVERS, lang), hide_index=True)
+    if any("?" in (r["source"], r["target"]) for r in departments):
+        st.caption(t("org.unknown_department", lang))
 else:
     st.caption(t("org.no_departments", lang))
 st.subheader(t("org.handovers_res", lang))
-st.dataframe(found["handovers_resources"], hide_index=True)
+if found["handovers_resources"]:
+    handovers = tables.table(found["handovers_resources"], tables.HANDOVERS, lang)
+    st.dataframe(handovers, hide_index=True)
+else:
+    st.caption(t("org.no_resources", lang))
 st.subheader(t("org.rules", lang))
 upload = st.file_uploader(t("org.rules_upload", lang), type=["yaml", "yml"], key="org_rules")
 if upload is None:

@@ -30,7 +30,9 @@ table = ranked.assign(
 )[["cases", "share", "coverage", "median", "mean", "steps", "variant"]]
 table.columns = [t(f"col.{c}", lang) for c in table.columns]
 st.dataframe(table, hide_index=True, width="stretch")
-picked = st.multiselect(t("variants.pick", lang), ranked["rank"].tolist())
+picked = st.multiselect(
+    t("variants.pick", lang), ranked["rank"].tolist(), placeholder=t("tbl.choose_ranks", lang)
+)
 if picked and st.button(t("side.apply", lang)):
     chosen = ranked[ranked["rank"].isin(picked)]["variant"]
     update = current_view()
