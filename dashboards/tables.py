@@ -39,6 +39,14 @@ def fmt_day(value: Any, lang: Lang) -> str:
     return "–" if _missing(value) else fmt_date(_instant(value), lang)
 
 
+def fmt_month(value: Any, lang: Lang) -> str:
+    """The month of a day: the language's date without the day ('Jan 2024' / '2024年1月')."""
+    if _missing(value):
+        return "–"
+    text = fmt_date(_instant(value), lang)
+    return text.partition("月")[0] + "月" if lang == "zh" else text.partition(" ")[2]
+
+
 def fmt_instant(value: Any, lang: Lang) -> str:
     """A point in time: the language's date and the time of day ('3 Dec 2026 14:05')."""
     if _missing(value):
@@ -54,6 +62,7 @@ FORMATS: dict[str, Callable[[Any, Lang], str]] = {
     "duration": lambda v, lang: fmt_duration(None if _missing(v) else v, lang),
     "pct": lambda v, lang: fmt_pct(None if _missing(v) else v, lang),
     "date": fmt_day,
+    "month": fmt_month,
     "datetime": fmt_instant,
     "text": _text,
 }
@@ -68,7 +77,7 @@ def table(
     rows: Sequence[dict[str, Any]] | pd.DataFrame, columns: Sequence[Column], lang: Lang
 ) -> pd.DataFrame:
     """`columns`: (record key, header i18n key or literal header, kind: int/duration/pct/
-    date/datetime/text); records missing a key show '–'."""
+    date/month/datetime/text); records missing a key show '–'."""
     records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
     data: dict[str, list[str]] = {}
     for key, name, kind in columns:
@@ -78,7 +87,7 @@ def table(
 
 # The dashboard's tables: analytics' record keys with their headers and formats.
 WORKLOAD: tuple[Column, ...] = (
-    ("period", "tbl.month", "date"), ("resource", "role.resource", "text"),
+    ("period", "tbl.month", "month"), ("resource", "role.resource", "text"),
     ("events", "col.events", "int"), ("cases", "col.cases", "int"),
     ("service_s", "tbl.service", "duration"),
 )  # fmt: skip

@@ -132,6 +132,8 @@ def test_missing_values_and_days() -> None:
     assert tables.FORMATS["text"](None, "zh") == "–"
     assert tables.FORMATS["date"]("2024-01-01", "en") == "1 Jan 2024"
     assert tables.FORMATS["date"]("2024-01-01", "zh") == "2024年1月1日"
+    assert tables.FORMATS["month"]("2024-11-01", "en") == "Nov 2024"
+    assert tables.FORMATS["month"]("2024-11-01", "zh") == "2024年11月"
     assert tables.FORMATS["datetime"]("2024-01-01T09:05:00+00:00", "en") == "1 Jan 2024 09:05"
 
 
