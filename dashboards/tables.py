@@ -126,6 +126,12 @@ REJECTED: tuple[Column, ...] = (
     ("position", "tbl.position", "text"), ("reason", "tbl.reason", "text"),
     ("raw", "tbl.raw", "text"),
 )  # fmt: skip
+VARIANTS: tuple[Column, ...] = (
+    ("cases", "col.cases", "int"), ("share", "col.share", "pct"),
+    ("coverage", "col.coverage", "pct"), ("median_duration_s", "col.median", "duration"),
+    ("mean_duration_s", "col.mean", "duration"), ("steps", "col.steps", "int"),
+    ("variant", "col.variant", "text"),
+)  # fmt: skip
 TOP_VARIANTS: tuple[Column, ...] = (
     ("cases", "col.cases", "int"),
     ("variant", "col.variant", "text"),

@@ -14,6 +14,7 @@ from analytics.bottlenecks import bottlenecks
 from analytics.engine import DuckDBEngine
 from analytics.filters import Filter
 from analytics.variants import variant_counts
+from analytics.variants import variants as ranked_variants
 from dashboards import tables
 from dashboards.i18n import STRINGS, Lang, fmt_duration, fmt_pct, t
 from proclens import history
@@ -36,6 +37,16 @@ def _rejected(store: EventStore) -> list[dict[str, Any]]:
     return history.rejected_rows(store, run)
 
 
+def _variants(store: EventStore) -> list[dict[str, Any]]:
+    """analytics.variants' records with the two fields the page derives (steps, the arrow)."""
+    rows = [v.to_json() for v in ranked_variants(store, LOG, top=25)]
+    return [
+        {**r, "coverage": r["cumulative_share"], "steps": len(r["variant"]),
+         "variant": " → ".join(r["variant"])}
+        for r in rows
+    ]  # fmt: skip
+
+
 def _top_variants(store: EventStore, flt: Filter) -> list[dict[str, Any]]:
     counted = variant_counts(DuckDBEngine(store), LOG, flt)[:5]
     return [{"cases": n, "variant": " → ".join(v)} for v, n in counted]
@@ -48,6 +59,7 @@ TABLES: list[tuple[str, str, int, tuple[tables.Column, ...], Rows]] = [
     ("organisation", RFP, 2, tables.HANDOVERS, _found("handovers_resources", RFP)),
     ("bottlenecks", LOG, 1, tables.REWORK, _found("rework")),
     ("bottlenecks", RFP, 3, tables.PING_PONG, _found("ping_pong_resources", RFP)),
+    ("variants", LOG, 0, tables.VARIANTS, _variants),
     ("data", LOG, 0, tables.LOGS, lambda store: store.logs()),
     ("data", LOG, 1, tables.LOAD_RUNS, history.load_runs),
     ("data", LOG, 2, tables.REJECTED, _rejected),
