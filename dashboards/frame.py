@@ -137,7 +137,7 @@ def _filter_box(view: View) -> None:
                 query("activity_names"),
                 index=None,
                 key="w_value_act",
-                placeholder=t("side.choose", lang),
+                placeholder=t("tbl.choose", lang),
             )
         if st.button(t("side.apply", lang), key="w_apply", disabled=value is None):
             text = value.isoformat() if isinstance(value, date) else str(value)

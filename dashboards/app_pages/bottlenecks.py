@@ -6,7 +6,7 @@ from dashboards import frame
 from dashboards.i18n import fmt_int, t
 from dashboards.opportunity_text import describe
 from dashboards.state import query
-from dashboards.tables import table
+from dashboards.tables import PING_PONG, REWORK, table
 
 view = frame.page_view()
 lang = view.lang
@@ -35,13 +35,9 @@ right.dataframe(table(found["transitions_by_waiting"], [
     ("count", "col.count", "int"), ("median_s", "col.median", "duration"),
     ("share_of_cycle_time", "bn.share", "pct")], lang), hide_index=True)  # fmt: skip
 left.subheader(t("bn.rework", lang))
-left.dataframe(table(found["rework"], [
-    ("activity", "col.activity", "text"), ("repeats", "bn.repeats", "int"),
-    ("cases", "col.cases", "int"), ("total_loop_s", "bn.total_loop", "duration"),
-    ("mean_loop_s", "bn.mean_loop", "duration"),
-    ("share_of_cycle_time", "bn.share", "pct")], lang), hide_index=True)  # fmt: skip
+left.dataframe(table(found["rework"], REWORK, lang), hide_index=True)
 right.subheader(t("bn.pingpong", lang))
-right.dataframe(table(found["ping_pong_resources"], [
-    ("party_a", "bn.party_a", "text"), ("party_b", "bn.party_b", "text"),
-    ("occurrences", "col.count", "int"), ("cases", "col.cases", "int"),
-    ("total_s", "bn.total_pingpong", "duration")], lang), hide_index=True)  # fmt: skip
+if found["ping_pong_resources"]:
+    right.dataframe(table(found["ping_pong_resources"], PING_PONG, lang), hide_index=True)
+else:
+    right.caption(t("report.none" if found["workload"] else "org.no_resources", lang))

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboards import charts, compare, frame
+from dashboards import charts, compare, frame, tables
 from dashboards.i18n import fmt_duration, fmt_int, fmt_pct, t
 from dashboards.state import query
 
@@ -40,8 +40,8 @@ for column, name, mine, other in zip(st.columns(2), names, stats, (None, stats[0
                       delta_color="inverse" if kind == "duration" else "normal")  # fmt: skip
 for column, seg in zip(st.columns(2), (seg_a, seg_b), strict=True):
     top = query("variants", 5, chips=seg)
-    column.dataframe(top.assign(variant=top["variant"].map(" → ".join))[["cases", "variant"]],
-                     hide_index=True)  # fmt: skip
+    shown = top.assign(variant=top["variant"].map(" → ".join))
+    column.dataframe(tables.table(shown, tables.TOP_VARIANTS, lang), hide_index=True)
     pmap = query("process_map", 100.0, 10.0, chips=seg)
     if pmap["nodes"]:
         column.plotly_chart(charts.process_map_figure(pmap, "frequency",

@@ -15,9 +15,8 @@ period = left.radio(t("cycle.period", lang), ["month", "week"], horizontal=True,
                     format_func=lambda p: t(f"cycle.{p}", lang))  # fmt: skip
 working = mid.toggle(t("cycle.working", lang))
 names = query("activity_names")
-choose = t("side.choose", lang)
-a = right.selectbox(t("cycle.from", lang), names, index=None, placeholder=choose)
-b = far.selectbox(t("cycle.to", lang), names, index=None, placeholder=choose)
+a = right.selectbox(t("cycle.from", lang), names, index=None, placeholder=t("tbl.choose", lang))
+b = far.selectbox(t("cycle.to", lang), names, index=None, placeholder=t("tbl.choose", lang))
 result = query("cycle", period, (a, b) if a and b else None, working)
 dist = result["case_working_s" if working else "case_duration_s"]
 if not dist["n"]:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards import frame
+from dashboards import frame, tables
 from dashboards.i18n import t
 from dashboards.load_form import load_form
 from dashboards.sources_form import sources_form
@@ -13,36 +13,17 @@ lang = view.lang
 st.title(t("page.data", lang))
 
 st.subheader(t("data.logs", lang))
-logs = query("logs")
-st.dataframe(
-    [
-        {
-            k: r[k]
-            for k in (
-                "log",
-                "source_kind",
-                "rows_read",
-                "rows_loaded",
-                "rows_rejected",
-                "cases",
-                "events",
-                "loaded_at",
-            )
-        }
-        for r in logs
-    ],
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(tables.table(query("logs"), tables.LOGS, lang), hide_index=True, width="stretch")
 
 st.subheader(t("data.history", lang))
 runs = query("load_history")
-st.dataframe(runs, hide_index=True, width="stretch")
+st.dataframe(tables.table(runs, tables.LOAD_RUNS, lang), hide_index=True, width="stretch")
 with_rejects = runs[runs["rows_rejected"] > 0]["run_id"].tolist() if not runs.empty else []
 st.subheader(t("data.rejected", lang))
 if with_rejects:
     run = st.selectbox(t("data.run", lang), with_rejects)
-    st.dataframe(query("rejected", int(run)), hide_index=True, width="stretch")
+    rejected = tables.table(query("rejected", int(run)), tables.REJECTED, lang)
+    st.dataframe(rejected, hide_index=True, width="stretch")
 else:
     st.caption(t("data.none_rejected", lang))
 

@@ -3,11 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import frame
+from dashboards import frame, tables
 from dashboards.conformance_view import stash_model
 from dashboards.i18n import t
 from dashboards.state import query
-from dashboards.tables import table
 
 view = frame.page_view()
 lang = view.lang
@@ -16,22 +15,26 @@ found = query("bottlenecks")
 if not found["total_cycle_time_s"]:
     frame.empty_result(view)
 st.subheader(t("org.workload", lang))
-workload = pd.DataFrame(found["workload"])
-st.dataframe(workload, hide_index=True)
-#: a handover row: (from, to) with its count, cases and the time between them
-HANDOVER = [
-    ("source", "cycle.from", "text"), ("target", "cycle.to", "text"),
-    ("count", "col.count", "int"), ("cases", "col.cases", "int"),
-    ("median_s", "col.median", "duration"), ("total_s", "bn.total_wait", "duration"),
-    ("share_of_cycle_time", "bn.share", "pct"),
-]  # fmt: skip
+if found["workload"]:
+    st.dataframe(tables.table(found["workload"], tables.WORKLOAD, lang), hide_index=True)
+    if any(r["service_s"] is None for r in found["workload"]):
+        st.caption(t("org.service_help", lang))
+else:
+    st.caption(t("org.no_resources", lang))
 st.subheader(t("org.handovers", lang))
-if found["handovers_departments"]:
-    st.dataframe(table(found["handovers_departments"], HANDOVER, lang), hide_index=True)
+departments = found["handovers_departments"]
+if departments:
+    st.dataframe(tables.table(departments, tables.HANDOVERS, lang), hide_index=True)
+    if any("?" in (r["source"], r["target"]) for r in departments):
+        st.caption(t("org.unknown_department", lang))
 else:
     st.caption(t("org.no_departments", lang))
 st.subheader(t("org.handovers_res", lang))
-st.dataframe(table(found["handovers_resources"], HANDOVER, lang), hide_index=True)
+if found["handovers_resources"]:
+    handovers = tables.table(found["handovers_resources"], tables.HANDOVERS, lang)
+    st.dataframe(handovers, hide_index=True)
+else:
+    st.caption(t("org.no_resources", lang))
 st.subheader(t("org.rules", lang))
 upload = st.file_uploader(t("org.rules_upload", lang), type=["yaml", "yml"], key="org_rules")
 if upload is None:

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboards import charts, frame
-from dashboards.i18n import fmt_duration, fmt_int, fmt_pct, t
+from dashboards import charts, frame, tables
+from dashboards.i18n import t
 from dashboards.state import current_view, query, set_view
 from dashboards.view import ARROW, Chip
 
@@ -20,18 +20,12 @@ st.plotly_chart(
     charts.coverage_curve(ranked, t("variants.coverage_x", lang), t("variants.coverage_y", lang)),
     width="stretch",
 )
-table = ranked.assign(
-    variant=ranked["variant"].map(" → ".join),
-    cases=ranked["cases"].map(lambda n: fmt_int(n, lang)),
-    share=ranked["share"].map(lambda s: fmt_pct(s, lang)),
-    coverage=ranked["coverage"].map(lambda s: fmt_pct(s, lang)),
-    median=ranked["median_duration_s"].map(lambda s: fmt_duration(s, lang)),
-    mean=ranked["mean_duration_s"].map(lambda s: fmt_duration(s, lang)),
-)[["cases", "share", "coverage", "median", "mean", "steps", "variant"]]
-table.columns = [t(f"col.{c}", lang) for c in table.columns]
-st.dataframe(table, hide_index=True, width="stretch")
+shown = tables.table(
+    ranked.assign(variant=ranked["variant"].map(" → ".join)), tables.VARIANTS, lang
+)
+st.dataframe(shown, hide_index=True, width="stretch")
 picked = st.multiselect(
-    t("variants.pick", lang), ranked["rank"].tolist(), placeholder=t("side.choose_many", lang)
+    t("variants.pick", lang), ranked["rank"].tolist(), placeholder=t("tbl.choose_ranks", lang)
 )
 if picked and st.button(t("side.apply", lang)):
     chosen = ranked[ranked["rank"].isin(picked)]["variant"]

@@ -72,7 +72,7 @@ def test_a_finished_load_shows_up_without_a_restart(
     at.run()
     assert_clean(at)
     assert len(at.dataframe[1].value) == runs_before + 1
-    assert "tiny" in at.dataframe[0].value["log"].tolist()
+    assert "tiny" in at.dataframe[0].value["Log"].tolist()
 
 
 def test_the_data_page_maps_and_loads_a_csv(

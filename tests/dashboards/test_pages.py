@@ -135,13 +135,11 @@ def test_data_page_shows_the_load_history(sample_env: Path) -> None:
     at = open_page("data", log=LOG, lang="en")
     assert_clean(at)
     shown_logs = at.dataframe[0].value
-    assert shown_logs["rows_read"].tolist() == [r["rows_read"] for r in logs]
-    assert shown_logs["rows_loaded"].tolist() == [r["rows_loaded"] for r in logs]
+    assert shown_logs["Rows read"].tolist() == [fmt_int(r["rows_read"], "en") for r in logs]
+    assert shown_logs["Rows loaded"].tolist() == [fmt_int(r["rows_loaded"], "en") for r in logs]
     shown_runs = at.dataframe[1].value
-    assert shown_runs["run_id"].tolist() == [r["run_id"] for r in runs]
-    assert (
-        shown_runs["rows_read"] == shown_runs["rows_loaded"] + shown_runs["rows_rejected"]
-    ).all()
+    assert shown_runs["Load run"].tolist() == [str(r["run_id"]) for r in runs]
+    assert all(r["rows_read"] == r["rows_loaded"] + r["rows_rejected"] for r in runs)
 
 
 def test_the_view_in_the_link_is_restored(sample_env: Path) -> None:
