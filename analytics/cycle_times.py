@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from analytics.base import (
     CASE_ORDER,
+    case_facts_sql,
     instances_params,
     instances_sql,
     iso_date,
@@ -43,11 +44,12 @@ def distribution_sql(x: str) -> str:
 
 
 def case_durations_sql(flt: Filter | None = None, cal: Calendar | None = None) -> str:
-    """One row per case with events: case_id, start, end, duration_s [, working_s]."""
+    """One row per case with events: case_id, start, end, duration_s [, working_s]; from the
+    stored first start and last end of each case. Parameters: instances_params(log, flt)."""
     sql = (
-        f'SELECT case_id, min(order_ts) AS start, max(ts) AS "end", '
-        f"{seconds_between('min(order_ts)', 'max(ts)')} AS duration_s "
-        f"FROM ({instances_sql(flt)}) inst GROUP BY case_id"
+        f'SELECT case_id, first_ts AS start, last_ts AS "end", '
+        f"{seconds_between('first_ts', 'last_ts')} AS duration_s "
+        f"FROM ({case_facts_sql(flt)}) c WHERE instances > 0"
     )
     if cal is not None:
         sql = with_working_seconds(sql, {"working_s": ("start", "end")}, cal)
@@ -209,12 +211,12 @@ def busy_idle_sql(flt: Filter | None = None) -> str:
     return f"""
         WITH inst AS ({instances_sql(flt)}),
         marked AS (
-            SELECT case_id, order_ts, ts, event_index,
+            SELECT case_id, order_ts, ts, seq,
                    CASE WHEN order_ts <= max(ts) OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING
                                                       AND 1 PRECEDING) THEN 0 ELSE 1 END AS new_run
             FROM inst),
         runs AS (
-            SELECT case_id, order_ts, ts, event_index,
+            SELECT case_id, order_ts, ts, seq,
                    sum(new_run) OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
             FROM marked),
         islands AS (
