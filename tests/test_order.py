@@ -1,0 +1,108 @@
+"""The stored case order (proclens/order.py): positions and per-case facts after every load
+kind, equal to what a full load of the same events stores, and upgraded on old stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analytics.engine import DuckDBEngine
+from analytics.filters import Filter
+from analytics.variants import variant_counts
+from proclens.errors import StoreError
+from proclens.loader import Mode, load
+from proclens.store import EventStore
+from tests.rows import RowSource
+
+
+def ev(case: str, act: str, t: str, **kw: object) -> dict[str, object]:
+    return {"case_id": case, "activity": act, "ts": f"2024-01-01T{t}", **kw}
+
+
+def facts(store: EventStore) -> list[tuple[Any, ...]]:
+    return store.con.execute(
+        "SELECT case_id, instances, first_ts, last_ts, variant FROM cases ORDER BY case_id"
+    ).fetchall()
+
+
+def positions(store: EventStore) -> list[tuple[Any, ...]]:
+    return store.con.execute(
+        "SELECT case_id, seq, activity, ts FROM events WHERE is_instance ORDER BY case_id, seq"
+    ).fetchall()
+
+
+def loaded(*loads: tuple[list[dict[str, object]], Mode]) -> EventStore:
+    store = EventStore.in_memory()
+    for rows, mode in loads:
+        load(store, RowSource(rows), log="l", mode=mode)
+    return store
+
+
+FIRST = [ev("c1", "a", "10:00"), ev("c1", "c", "12:00"), ev("c2", "x", "09:00")]
+
+
+def test_ties_keep_source_order_and_start_times_order_first() -> None:
+    rows = [
+        ev("c1", "b", "10:00"),
+        ev("c1", "a", "10:00"),  # same time as b: after it (source order)
+        ev("c1", "long", "11:00", start_ts="2024-01-01T09:00"),  # started first
+    ]
+    store = loaded((rows, "new"))
+    assert [r[2] for r in positions(store)] == ["long", "b", "a"]
+    assert [r[1] for r in positions(store)] == [1, 2, 3]
+    assert facts(store)[0][1] == 3
+    assert facts(store)[0][4] == ["long", "b", "a"]
+
+
+def test_append_into_an_existing_case_renumbers_it_like_a_full_load() -> None:
+    later = [ev("c1", "b", "11:00"), ev("c3", "y", "08:00")]
+    appended = loaded((FIRST, "new"), (later, "append"))
+    full = loaded((FIRST + later, "new"))
+    assert positions(appended) == positions(full)
+    assert facts(appended) == facts(full)
+    assert [f[4] for f in facts(appended)] == [["a", "b", "c"], ["x"], ["y"]]
+
+
+def test_merge_moving_an_event_to_another_case_updates_both_cases() -> None:
+    keyed = [dict(r, event_key=f"k{i}") for i, r in enumerate(FIRST)]
+    moved = [ev("c2", "c", "08:00", event_key="k1")]  # was c1's 'c' at 12:00
+    merged = loaded((keyed, "new"), (moved, "merge"))
+    assert [f[4] for f in facts(merged)] == [["a"], ["c", "x"]]
+    full = loaded(([keyed[0], keyed[2], *moved], "new"))
+    assert positions(merged) == positions(full)
+    assert facts(merged) == facts(full)
+
+
+def test_replace_rewrites_the_order_and_empty_cases_have_the_empty_variant() -> None:
+    store = loaded((FIRST, "new"))
+    load(
+        store,
+        RowSource([ev("c9", "z", "10:00")], case_rows=[("c0", None)]),
+        log="l",
+        mode="replace",
+    )
+    assert [(f[0], f[1], f[4]) for f in facts(store)] == [("c0", 0, []), ("c9", 1, ["z"])]
+    assert variant_counts(DuckDBEngine(store), "l") == [((), 1), (("z",), 1)]
+    # without an activity keeps the empty case; a start activity needs one
+    without = Filter(without_activity=("z",))
+    assert variant_counts(DuckDBEngine(store), "l", without) == [((), 1)]
+    assert variant_counts(DuckDBEngine(store), "l", Filter(start_activity=("z",))) == [(("z",), 1)]
+
+
+def test_a_store_without_the_stored_order_is_filled_on_opening_for_writing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.duckdb"
+    with EventStore.open(db) as store:
+        load(store, RowSource(FIRST), log="l")
+        before = (positions(store), facts(store))
+        store.con.execute("UPDATE events SET seq = NULL")
+        store.con.execute("UPDATE cases SET instances = NULL, variant = NULL")
+    with pytest.raises(StoreError, match="older ProcLens"):
+        EventStore.open(db, read_only=True)
+    with EventStore.open(db) as store:
+        assert (positions(store), facts(store)) == before
+    with EventStore.open(db, read_only=True) as store:
+        assert facts(store) == before[1]
