@@ -204,9 +204,22 @@ def throughput_between(
     return out
 
 
-def busy_idle_sql(flt: Filter | None = None) -> str:
+def busy_idle_sql(flt: Filter | None = None, *, with_start: bool = True) -> str:
     """Per case: duration, service (sum of instance durations), busy (union of the instance
-    intervals, overlaps counted once), idle = duration - busy, overlap = service - busy."""
+    intervals, overlaps counted once), idle = duration - busy, overlap = service - busy.
+
+    `with_start=False` says no instance of the kept cases has a start time: every interval is
+    then an instant, so service, busy and overlap are 0 and idle is the duration, read from
+    the stored case facts without the two ordered passes."""
+    if not with_start:
+        zero = "CAST(0 AS DOUBLE)"
+        return f"""
+            SELECT case_id, d AS duration_s, {zero} AS service_s, {zero} AS busy_s,
+                   d AS idle_s, {zero} AS overlap_s,
+                   CASE WHEN d > 0 THEN {zero} END AS flow_efficiency
+            FROM (SELECT case_id, {seconds_between("first_ts", "last_ts")} AS d
+                  FROM ({case_facts_sql(flt)}) c WHERE instances > 0) f
+        """
     w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
     return f"""
         WITH inst AS ({instances_sql(flt)}),
@@ -238,20 +251,20 @@ def busy_idle(store: EventStore | Engine, log: str, flt: Filter | None = None) -
     is 0 and idle is the whole duration), so `cases_with_start_times` is reported too."""
     engine = engine_for(store)
     params = instances_params(log, flt)
+    with_start = engine.rows(
+        f"SELECT count(DISTINCT case_id) FROM ({instances_sql(flt)}) i WHERE start_ts IS NOT NULL",
+        params,
+    )[0][0]
     frame = engine.frame(
         f"""SELECT count(*) AS cases, sum(duration_s) AS duration_s, sum(service_s) AS service_s,
                    sum(busy_s) AS busy_s, sum(idle_s) AS idle_s, sum(overlap_s) AS overlap_s,
                    avg(flow_efficiency) AS mean_flow_efficiency,
                    CASE WHEN sum(duration_s) > 0 THEN sum(busy_s) / sum(duration_s) END
                      AS overall_flow_efficiency
-            FROM ({busy_idle_sql(flt)}) b""",
+            FROM ({busy_idle_sql(flt, with_start=bool(with_start))}) b""",
         params,
     )
     out = records(frame)[0]
-    with_start = engine.rows(
-        f"SELECT count(DISTINCT case_id) FROM ({instances_sql(flt)}) i WHERE start_ts IS NOT NULL",
-        params,
-    )[0][0]
     out["cases_with_start_times"] = int(with_start)
     return out
 

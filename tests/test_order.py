@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from analytics.cycle_times import busy_idle, busy_idle_per_case
 from analytics.engine import DuckDBEngine
 from analytics.filters import Filter
 from analytics.variants import variant_counts
@@ -106,3 +107,18 @@ def test_a_store_without_the_stored_order_is_filled_on_opening_for_writing(
         assert (positions(store), facts(store)) == before
     with EventStore.open(db, read_only=True) as store:
         assert facts(store) == before[1]
+
+
+def test_busy_idle_without_start_times_equals_the_ordered_passes() -> None:
+    rows = [ev("c1", "a", "10:00"), ev("c1", "b", "10:00"), ev("c1", "c", "12:30")]
+    store = loaded(([*rows, ev("c2", "x", "09:00")], "new"))
+    totals = busy_idle(store, "l")
+    per_case = busy_idle_per_case(store, "l")  # the general path, with both ordered passes
+    assert totals == {
+        "cases": 2, "duration_s": 9000.0, "service_s": 0.0, "busy_s": 0.0, "idle_s": 9000.0,
+        "overlap_s": 0.0, "mean_flow_efficiency": 0.0, "overall_flow_efficiency": 0.0,
+        "cases_with_start_times": 0,
+    }  # fmt: skip
+    for key in ("duration_s", "service_s", "busy_s", "idle_s", "overlap_s"):
+        assert totals[key] == sum(c[key] or 0.0 for c in per_case.values())
+    assert [c["flow_efficiency"] for c in per_case.values()].count(None) == 1
