@@ -61,11 +61,12 @@ def case_durations(
 ) -> dict[str, float]:
     """case id -> duration in seconds (working seconds when a calendar is given)."""
     col = "working_s" if cal is not None else "duration_s"
-    rows = engine_for(store).rows(
-        f"SELECT case_id, {col} FROM ({case_durations_sql(flt, cal)}) d ORDER BY case_id",
+    frame = engine_for(store).frame(
+        f"SELECT CAST(case_id AS VARCHAR) AS c, CAST({col} AS DOUBLE) AS d "
+        f"FROM ({case_durations_sql(flt, cal)}) d",
         instances_params(log, flt),
     )
-    return {str(c): float(v) for c, v in rows}
+    return dict(zip(frame["c"].tolist(), frame["d"].tolist(), strict=True))
 
 
 def cycle_times(
