@@ -21,17 +21,24 @@ def tie_diagnostics(engine: EventStore | Engine, log: str) -> dict[str, Any]:
     (or end, when no start is known) and the same end time.
     """
     eng = engine_for(engine)
+    # Counting needs no activity lists; only the 5 example groups collect theirs, so a log of
+    # millions of events stays within a small memory budget (ingest runs this under it).
     groups = f"""
-        SELECT case_id, order_ts, ts, count(*) AS n,
-               list(activity ORDER BY event_index) AS activities
+        SELECT case_id, order_ts, ts, count(*) AS n
         FROM ({instances_sql()}) GROUP BY case_id, order_ts, ts HAVING count(*) > 1
     """
     row = eng.rows(
         f"SELECT count(DISTINCT case_id), count(*), coalesce(sum(n), 0) FROM ({groups})", [log]
     )[0]
     examples = eng.rows(
-        f"SELECT case_id, ts, activities FROM ({groups}) ORDER BY case_id, order_ts, ts LIMIT 5",
-        [log],
+        f"""
+        WITH first AS ({groups} ORDER BY case_id, order_ts, ts LIMIT 5)
+        SELECT f.case_id, f.ts, list(i.activity ORDER BY i.event_index)
+        FROM first f JOIN ({instances_sql()}) i
+          ON i.case_id = f.case_id AND i.order_ts = f.order_ts AND i.ts = f.ts
+        GROUP BY f.case_id, f.order_ts, f.ts ORDER BY f.case_id, f.order_ts, f.ts
+        """,
+        [log, log],
     )
     return {
         "cases_with_ties": int(row[0]),

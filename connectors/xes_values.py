@@ -4,9 +4,13 @@ Typing (what `events.attributes` / `cases.attributes` hold):
 - string, id -> JSON string; date -> the ISO text as written; int -> number (integer);
   float -> number; boolean -> true/false (a non-finite float or an unparsable number is kept
   as its text rather than dropped);
-- list -> JSON array: the item values when every item has the same key (`tag`, `tag`), else
-  one `{key: value}` object per item, so nothing is lost or overwritten;
-- container -> JSON object (a key given twice becomes an array of its values);
+- list -> JSON array: the item values when every item has the same key (`tag`, `tag`; that key
+  is kept as the list's meta `"@item": "tag"`), else one `{key: value}` object per item, so
+  nothing is lost or overwritten;
+- container -> JSON object;
+- a key given more than once at one level (siblings in a trace, event, container or among
+  meta-attributes) -> the array of all its values, in order, marked with meta
+  `"@repeated": true`, so the XES writer writes the siblings back as they were;
 - meta-attributes (children of a simple attribute) do not change the value's type: at the top
   level they go to `attributes["@meta"][key]`; inside a list/container the value becomes
   `{"@value": v, "@meta": {...}}`.
@@ -25,6 +29,10 @@ import pyarrow.compute as pc
 from connectors.base import UTC_TS, RejectedRow, events_table
 
 META = "@meta"
+#: meta of a list whose items all have one key: that key
+ITEM = "@item"
+#: meta of a key given more than once at one level: its value is the array of all values
+REPEATED = "@repeated"
 
 _LOCAL: dict[str, str] = {}
 
@@ -95,28 +103,32 @@ def typed_value(elem: Any) -> tuple[Any, dict[str, Any] | None]:
 def nested_value(elem: Any) -> Any:
     """A value inside a list/container: meta-attributes wrap it instead of being dropped."""
     value, meta = typed_value(elem)
-    if meta:
-        return {"@value": value, META: meta}
-    return value
+    return wrap(value, meta)
+
+
+def wrap(value: Any, meta: dict[str, Any] | None) -> Any:
+    return {"@value": value, META: meta} if meta else value
 
 
 def _container(elem: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for child in elem:
         key = child.get("key")
-        if key is None:
-            continue
-        value = nested_value(child)
-        if key in out:
-            prev = out[key]
-            out[key] = [*prev, value] if isinstance(prev, _Repeated) else _Repeated([prev, value])
-        else:
-            out[key] = value
-    return {k: list(v) if isinstance(v, _Repeated) else v for k, v in out.items()}
+        if key is not None:
+            _add_nested(out, key, nested_value(child))
+    return out
 
 
-class _Repeated(list[Any]):
-    """Marks a container key that occurred more than once."""
+def _add_nested(out: dict[str, Any], key: str, value: Any) -> None:
+    """Add a child value; a key seen before becomes (or grows) a marked array of values."""
+    if key not in out:
+        out[key] = value
+        return
+    prev = out[key]
+    if isinstance(prev, dict) and (prev.get(META) or {}).get(REPEATED):
+        prev["@value"].append(value)
+    else:
+        out[key] = {"@value": [prev, value], META: {REPEATED: True}}
 
 
 def _list_value(elem: Any) -> tuple[list[Any], dict[str, Any] | None]:
@@ -126,16 +138,32 @@ def _list_value(elem: Any) -> tuple[list[Any], dict[str, Any] | None]:
         if local_name(child.tag) == "values":
             items.extend((item.get("key"), nested_value(item)) for item in child)
         elif child.get("key") is not None:
-            meta[child.get("key")] = nested_value(child)
+            _add_nested(meta, child.get("key"), nested_value(child))
     keys = {k for k, _ in items}
-    if len(keys) <= 1:
-        return [v for _, v in items], meta or None
-    return [{k: v} for k, v in items], meta or None
+    if len(keys) > 1:
+        return [{k: v} for k, v in items], meta or None
+    (key,) = keys or {None}
+    if key is not None:
+        meta[ITEM] = key
+    return [v for _, v in items], meta or None
 
 
 def put(attrs: dict[str, Any], key: str, elem: Any) -> None:
-    """Store attribute element `elem` under `key` in a top-level attribute dict."""
+    """Store attribute element `elem` under `key` in a top-level attribute dict.
+
+    A key given twice keeps both: the values (each wrapped with its own meta-attributes) go
+    into an array and the key's meta says `"@repeated": true`.
+    """
     value, meta = typed_value(elem)
+    metas = attrs.get(META) or {}
+    if key in attrs:
+        before = metas.get(key)
+        if before and before.get(REPEATED):
+            attrs[key].append(wrap(value, meta))
+        else:
+            attrs[key] = [wrap(attrs[key], before), wrap(value, meta)]
+            attrs.setdefault(META, {})[key] = {REPEATED: True}
+        return
     attrs[key] = value
     if meta:
         attrs.setdefault(META, {})[key] = meta

@@ -20,7 +20,7 @@ from xml.sax.saxutils import quoteattr
 
 import duckdb
 
-from connectors.xes_values import META
+from connectors.xes_values import ITEM, META, REPEATED
 from proclens.columns import START_TRANSITIONS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
@@ -62,16 +62,27 @@ HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def attribute_xml(key: str, value: Any, meta: dict[str, Any] | None = None) -> str:
-    """One typed XES attribute element (with meta-attributes as children)."""
+    """One typed XES attribute element (with meta-attributes as children).
+
+    A value marked `@repeated` becomes one sibling element per value; a list marked
+    `@item` writes its items under that key (see connectors.xes_values).
+    """
     if isinstance(value, dict) and "@value" in value:
         return attribute_xml(key, value["@value"], value.get(META))
+    meta = meta or {}
+    if meta.get(REPEATED) and isinstance(value, list):
+        return "".join(attribute_xml(key, v) for v in value)
     k = quoteattr(key)
-    children = "".join(attribute_xml(mk, mv) for mk, mv in (meta or {}).items())
+    children = "".join(attribute_xml(mk, mv) for mk, mv in meta.items() if mk != ITEM)
     if isinstance(value, dict):
         inner = "".join(attribute_xml(ck, cv) for ck, cv in value.items())
         return f"<container key={k}>{inner}{children}</container>"
     if isinstance(value, list):
-        items = "".join(_list_item(key, item) for item in value)
+        item_key = meta.get(ITEM)
+        items = "".join(
+            attribute_xml(str(item_key), item) if item_key is not None else _list_item(key, item)
+            for item in value
+        )
         return f"<list key={k}><values>{items}</values>{children}</list>"
     tag, text = _scalar(value)
     if children:
@@ -80,6 +91,7 @@ def attribute_xml(key: str, value: Any, meta: dict[str, Any] | None = None) -> s
 
 
 def _list_item(list_key: str, item: Any) -> str:
+    """An item of a list without `@item` (its items have different keys, or older data)."""
     if isinstance(item, dict) and len(item) == 1 and "@value" not in item:
         ((k, v),) = item.items()
         return attribute_xml(k, v)

@@ -5,7 +5,6 @@ Every builder takes the labels it shows, so the pages pass them in the chosen la
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -13,7 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from dashboards.graph_layout import END, START, layered_positions
+from analytics.export.graph import Graph, Node
+from analytics.export.layout import layered_layout
 
 ACCENT = "#2563eb"
 MUTED = "#94a3b8"
@@ -74,6 +74,12 @@ def dict_frame(counts: dict[str, int], label: str, value: str) -> pd.DataFrame:
 # ---- process map ---------------------------------------------------------------------------
 
 MapMode = Literal["frequency", "performance"]
+START = "▶"
+END = "■"
+#: start and end circles as Disco draws them: green in, red out
+_EDGE_COLOUR = {"start": "#16a34a", "end": "#dc2626"}
+_FILL = {"start": "#dcfce7", "end": "#fee2e2"}
+MAP_WIDTH_PX = 1000.0  # about the width of the main column of a wide page
 
 
 def map_edges(pmap: dict[str, Any]) -> pd.DataFrame:
@@ -94,85 +100,99 @@ def map_edges(pmap: dict[str, Any]) -> pd.DataFrame:
 
 
 def process_map_figure(
-    pmap: dict[str, Any], mode: MapMode, fmt_value: Callable[[float], str]
+    pmap: dict[str, Any],
+    mode: MapMode,
+    fmt_value: Callable[[float], str],
+    width_px: float = MAP_WIDTH_PX,
 ) -> go.Figure:
-    """The map drawn with a layered layout: arcs' width and colour grow with their value
-    (frequency: count; performance: mean time). Points carry customdata for click-to-filter:
-    ["node", activity] or ["edge", source, target]."""
+    """The map drawn top to bottom with the layered layout every export uses (no two boxes
+    overlap; long arcs run through the gaps between boxes; B→A runs beside A→B). Arcs' width
+    and colour grow with their value (frequency: count; performance: mean time). Points carry
+    customdata for click-to-filter: ["node", activity] or ["edge", source, target].
+
+    `width_px` is about how wide the chart is drawn; a wider map is scaled down, text with it.
+    """
     arcs = map_edges(pmap)
     events = {n["activity"]: n["events"] for n in pmap["nodes"]}
-    pos = layered_positions(events, zip(arcs["source"], arcs["target"], strict=True))
+    graph = Graph()
+    graph.add(Node(START, "", "start"))
+    for activity, n in events.items():
+        detail = fmt_value(float(n)) if mode == "frequency" else ""
+        graph.add(Node(activity, activity, "task", detail))
+    graph.add(Node(END, "", "end"))
+    for source, target in zip(arcs["source"], arcs["target"], strict=True):
+        graph.connect(str(source), str(target))
+    layout = layered_layout(graph, vertical=True, margin=20.0, layer_gap=60.0)
+    zoom = min(1.0, width_px / layout.width)
     value = arcs["count"] if mode == "frequency" else arcs["mean_s"]
     top = float(value.max()) if value.notna().any() else 0.0
     scale = "Blues" if mode == "frequency" else "Reds"
     fig = go.Figure()
-    mids: list[tuple[float, float, list[str], str]] = []
-    for source, target, v in zip(arcs["source"], arcs["target"], value, strict=True):
+    mids: list[tuple[float, float, list[str], str, bool]] = []
+    pairs = set(zip(arcs["source"], arcs["target"], strict=True))
+    for route, source, target, v in zip(
+        layout.routes, arcs["source"], arcs["target"], value, strict=True
+    ):
         share = float(v) / top if top and pd.notna(v) else 0.0
         colour = sample_colorscale(scale, [0.35 + 0.65 * share])[0] if pd.notna(v) else MUTED
-        xs, ys = _arc(pos[str(source)], pos[str(target)])
+        xs, ys = [p[0] for p in route], [-p[1] for p in route]
         fig.add_trace(
             go.Scatter(
                 x=xs, y=ys, mode="lines+markers", hoverinfo="skip", showlegend=False,
-                line={"width": 1 + 7 * share, "color": colour},
+                line={"width": 1 + 7 * share, "color": colour, "shape": "spline"},
                 marker={"size": [0] * (len(xs) - 1) + [9], "symbol": "arrow",
                         "angleref": "previous", "color": colour},
             )
         )  # fmt: skip
         label = fmt_value(float(v)) if pd.notna(v) else ""
-        mids.append((xs[len(xs) // 2], ys[len(ys) // 2], ["edge", str(source), str(target)], label))
+        mx, my = _middle(route)
+        # A→B and B→A run side by side, the loop back (upward) on the right: A→B's label goes
+        # left of its arc, B→A's right of its own
+        upward = route[0][1] > route[-1][1]
+        left = not upward and (target, source) in pairs and source != target
+        mids.append((mx, -my, ["edge", str(source), str(target)], label, left))
     fig.add_trace(
         go.Scatter(
             x=[m[0] for m in mids], y=[m[1] for m in mids], mode="text",
             text=[m[3] for m in mids], customdata=[m[2] for m in mids],
-            textfont={"size": 10, "color": "#334155"}, showlegend=False,
+            textposition=["middle left" if m[4] else "middle right" for m in mids],
+            textfont={"size": max(7.0, 10 * zoom), "color": "#334155"}, showlegend=False,
             hovertemplate="%{customdata[1]} → %{customdata[2]}: %{text}<extra></extra>",
         )
     )  # fmt: skip
+    for node in graph.nodes.values():
+        box = layout.boxes[node.id]
+        fig.add_shape(
+            type="rect" if node.kind == "task" else "circle",
+            x0=box.x, x1=box.x + box.width, y0=-box.y, y1=-(box.y + box.height),
+            line={"color": _EDGE_COLOUR.get(node.kind, ACCENT),
+                  "width": 1.5 if node.kind == "task" else 2.5},
+            fillcolor=_FILL.get(node.kind, "#eff6ff"), layer="below",
+        )  # fmt: skip
     names = [*events, START, END]
     fig.add_trace(
         go.Scatter(
-            x=[pos[n][0] for n in names], y=[pos[n][1] for n in names],
+            x=[layout.boxes[n].cx for n in names], y=[-layout.boxes[n].cy for n in names],
             mode="markers+text", showlegend=False,
-            text=[f"{wrap(n)}<br>{fmt_value(float(events[n])) if mode == 'frequency' else ''}"
-                  if n in events else n for n in names],
+            text=["<br>".join(graph.nodes[n].lines()) or n for n in names],  # ▶ / ■ in start / end
             customdata=[["node", n] for n in names],
-            marker={"symbol": "square", "size": 44, "color": "#eff6ff",
-                    "line": {"color": ACCENT, "width": 1.5}},
-            textfont={"size": 11, "color": "#0f172a"},
+            marker={"symbol": "square", "size": 30 * zoom, "color": "rgba(0,0,0,0)"},
+            textfont={"size": max(7.0, 11 * zoom), "color": "#0f172a"},
             hovertemplate="%{customdata[1]}<extra></extra>",
         )
     )  # fmt: skip
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+    fig.update_xaxes(visible=False, range=[0, layout.width])
+    fig.update_yaxes(visible=False, range=[-layout.height, 0], scaleanchor="x")
     fig.update_layout(dragmode="pan", clickmode="event+select")
-    depth = -min(p[1] for p in pos.values())
-    return _layout(fig, height=int(140 + 110 * depth))
+    return _layout(fig, height=int(40 + layout.height * zoom))
 
 
-def wrap(label: str, width: int = 14) -> str:
-    """Break a long activity name at the space nearest its middle, for the map's boxes."""
-    if len(label) <= width or " " not in label:
-        return label
-    spaces = [i for i, c in enumerate(label) if c == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
-    return f"{label[:cut]}<br>{label[cut + 1 :]}"
-
-
-def _arc(
-    a: tuple[float, float], b: tuple[float, float], bend: float = 0.18
-) -> tuple[list[float], list[float]]:
-    """A quadratic curve from a to b, bent to one side so A→B and B→A do not overlap."""
-    (x0, y0), (x1, y1) = a, b
-    if a == b:  # self-loop: a small ring beside the node
-        xs = [x0 + 0.25 * math.sin(math.pi * t / 8) for t in range(17)]
-        ys = [y0 + 0.25 * (1 - math.cos(math.pi * t / 8)) / 2 for t in range(17)]
-        return xs, ys
-    mx, my = (x0 + x1) / 2 - bend * (y1 - y0), (y0 + y1) / 2 + bend * (x1 - x0)
-    steps = [i / 16 for i in range(17)]
-    xs = [(1 - t) ** 2 * x0 + 2 * (1 - t) * t * mx + t**2 * x1 for t in steps]
-    ys = [(1 - t) ** 2 * y0 + 2 * (1 - t) * t * my + t**2 * y1 for t in steps]
-    return xs, ys
+def _middle(route: list[tuple[float, float]]) -> tuple[float, float]:
+    """Where an arc's label goes: its middle bend, or the middle of its middle segment."""
+    if len(route) % 2:
+        return route[len(route) // 2]
+    (x0, y0), (x1, y1) = route[len(route) // 2 - 1], route[len(route) // 2]
+    return (x0 + x1) / 2, (y0 + y1) / 2
 
 
 def histogram_figure(

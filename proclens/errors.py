@@ -33,3 +33,8 @@ class ModelError(ProcLensError):
 
 class ConfigError(ProcLensError):
     """A configuration file (sources, rules, calendar, mapping) that is invalid."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived. Raised in the main thread (like KeyboardInterrupt for Ctrl+C) so the
+    command's cleanup runs: transactions roll back, partly written files are removed."""

@@ -1,7 +1,11 @@
-"""Write a connector's batches into the store in one transaction.
+"""Write a connector's batches into the store; the log changes in one transaction.
 
-Steps, all inside one transaction (a failure anywhere leaves the store as it was):
-1. stage every batch (events, cases, rejected rows) in temporary tables;
+Steps (a failure or interruption anywhere leaves the store exactly as it was):
+1. stage every batch (events, cases, rejected rows) in TEMP tables of the load's connection,
+   committed batch by batch so memory stays flat (rows appended inside an open transaction are
+   held until it ends); TEMP tables are never written to the store file, other connections do
+   not see them, and they vanish with the connection, even if the process is killed;
+then, in one transaction:
 2. set aside exact duplicates: rows equal in every mapped column and attribute (the first
    occurrence in source order is kept; in append/merge mode rows equal to a stored event too);
 3. in merge mode, rows whose event key is stored: equal in every mapped column -> unchanged
@@ -18,6 +22,7 @@ read = loaded + rejected + unchanged; `record_failed_run` logs a run that did no
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -88,23 +93,27 @@ def load(
     progress: Progress | None = None,
 ) -> LoadReport:
     """Load `source` as log `log`; see the module docstring for what happens."""
-    if mode == "new" and store.has_log(log):
+    if mode == "new" and (store.has_log(log) or _is_ocel(store.con, log)):
         if fingerprint and _already_loaded(store.con, log, fingerprint):
             return _unchanged_report(store, log)
         raise StoreError(
             f"log '{log}' already exists in the store; pass --replace to reload it, "
             "--append to add these events to it, or --log to give this one another name"
         )
-    with store.load_transaction() as con:
-        return load_in_transaction(
-            con,
-            source,
-            log=log,
-            mode=mode,
-            fingerprint=fingerprint,
-            strict=strict,
-            progress=progress,
-        )
+    staged = LoadReport(log=log)
+    with store.load_budget():
+        try:
+            _create_staging(store.con)
+            _stage(store.con, source, staged, progress)  # step 1, outside the transaction
+            with store.transaction() as con:
+                return load_in_transaction(
+                    con, source, log=log, mode=mode, fingerprint=fingerprint, strict=strict,
+                    staged=staged,
+                )  # fmt: skip
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # the load's own error is the one to report
+                _drop_staging(store.con)
+            raise
 
 
 def load_in_transaction(
@@ -116,9 +125,14 @@ def load_in_transaction(
     fingerprint: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    staged: LoadReport | None = None,
 ) -> LoadReport:
-    """The body of `load`, for callers that hold a transaction (OCEL writes several logs)."""
-    report = LoadReport(log=log)
+    """The body of `load`, for callers that hold a transaction (OCEL writes several logs).
+
+    `staged`: the report of a staging that already ran (`load` stages before its transaction);
+    without it, the source is staged here.
+    """
+    report = staged if staged is not None else LoadReport(log=log)
     run_row = con.execute("SELECT nextval('load_run_seq')").fetchone()
     assert run_row is not None
     run_id = int(run_row[0])
@@ -126,8 +140,9 @@ def load_in_transaction(
     started = con.execute("SELECT now()").fetchone()
     if mode == "replace":
         delete_log(con, log)
-    _create_staging(con)
-    _stage(con, source, report, progress)
+    if staged is None:
+        _create_staging(con)
+        _stage(con, source, report, progress)
     offset = _index_offset(con, log) if mode in ("append", "merge") else 0
     if mode in ("append", "merge"):
         _note_touched_cases(con, log)
@@ -226,8 +241,31 @@ def record_failed_run(
     return int(row[0])
 
 
+#: tables holding a log's rows (by their `log` column); load_runs stay as the history
+LOG_TABLES = ("events", "cases", "rejected_rows", "logs")
+#: the side tables of an OCEL log (connectors.ocel); its flattened logs are "<log>/<type>"
+OCEL_TABLES = ("ocel_events", "ocel_objects", "ocel_object_changes", "ocel_e2o", "ocel_o2o",
+               "ocel_logs")  # fmt: skip
+
+
 def delete_log(con: duckdb.DuckDBPyConnection, log: str) -> None:
-    for table in ("events", "cases", "rejected_rows", "logs"):
+    """Remove everything stored under `log`; for an OCEL log also its ocel_* rows and the
+    flattened logs "<log>/<object type>" made from it."""
+    if _is_ocel(con, log):
+        subs = con.execute("SELECT log FROM logs WHERE starts_with(log, ?)", [log + "/"]).fetchall()
+        for table in OCEL_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE log = ?", [log])
+        for (sub,) in subs:
+            _delete_rows(con, str(sub))
+    _delete_rows(con, log)
+
+
+def _is_ocel(con: duckdb.DuckDBPyConnection, log: str) -> bool:
+    return bool(_count(con, "SELECT count(*) FROM ocel_logs WHERE log = ?", [log]))
+
+
+def _delete_rows(con: duckdb.DuckDBPyConnection, log: str) -> None:
+    for table in LOG_TABLES:
         con.execute(f"DELETE FROM {table} WHERE log = ?", [log])
 
 
@@ -235,11 +273,11 @@ def delete_log(con: duckdb.DuckDBPyConnection, log: str) -> None:
 
 
 def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
-    # staging_events is an ordinary table created and dropped inside the load's transaction:
-    # DuckDB writes large uncommitted appends to the database file, a TEMP table stays in memory.
+    # TEMP tables live in the connection's in-memory catalog, which spills to DuckDB's temp
+    # directory beyond the load budget once their rows are committed (see the module docstring).
     _drop_staging(con)
     cols = ", ".join(f"{f.name} {_duck_type(f.type)}" for f in EVENT_SCHEMA)
-    con.execute(f"CREATE TABLE staging_events ({cols})")
+    con.execute(f"CREATE TEMP TABLE staging_events ({cols})")
     con.execute("CREATE TEMP TABLE staging_cases (case_id VARCHAR, attributes VARCHAR, seq BIGINT)")
     con.execute(
         "CREATE TEMP TABLE staging_rejected (position VARCHAR, raw VARCHAR, reason VARCHAR)"

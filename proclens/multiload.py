@@ -76,7 +76,7 @@ def load_multi(
     report = MultiLoadReport(log=log, details=source.details())
     with store.load_transaction() as con:
         if mode == "replace":
-            delete_multi(con, log, side)
+            delete_log(con, log)
         for table, rows in side.items():
             report.rows[table] = _insert_side(con, table, log, rows)
         for name, sub in subs:
@@ -89,20 +89,6 @@ def load_multi(
         report.cases += sub_report.cases
         report.events += sub_report.events
     return report
-
-
-def sub_log_names(con: duckdb.DuckDBPyConnection, log: str) -> list[str]:
-    rows = con.execute(
-        "SELECT log FROM logs WHERE starts_with(log, ?) ORDER BY log", [log + "/"]
-    ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
-def delete_multi(con: duckdb.DuckDBPyConnection, log: str, side: dict[str, Any]) -> None:
-    for table in side:
-        con.execute(f"DELETE FROM {_checked(con, table)} WHERE log = ?", [log])
-    for name in sub_log_names(con, log):
-        delete_log(con, name)
 
 
 def convergence(con: duckdb.DuckDBPyConnection, log: str) -> int:

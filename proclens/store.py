@@ -85,20 +85,25 @@ class EventStore:
         self.con.execute("COMMIT")
 
     @contextlib.contextmanager
-    def load_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A transaction for bulk loads, under the smaller load memory budget.
+    def load_budget(self) -> Iterator[None]:
+        """Run the block under the smaller load memory budget (PROCLENS_LOAD_MEMORY_LIMIT).
 
-        Staging, duplicate and pairing work spill to disk beyond PROCLENS_LOAD_MEMORY_LIMIT, so
-        a load's peak memory stays flat however large the file is.
+        Staging, duplicate and pairing work spill to disk beyond it, so a load's peak memory
+        stays flat however large the file is.
         """
         row = self.con.execute("SELECT current_setting('memory_limit')").fetchone()
         previous = str(row[0]) if row else setting("memory_limit")
         self.con.execute(f"SET memory_limit = '{setting('load_memory_limit')}'")
         try:
-            with self.transaction() as con:
-                yield con
+            yield
         finally:
             self.con.execute(f"SET memory_limit = '{previous}'")
+
+    @contextlib.contextmanager
+    def load_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A transaction for bulk loads, under the load memory budget (`load_budget`)."""
+        with self.load_budget(), self.transaction() as con:
+            yield con
 
     # ---- look-ups -------------------------------------------------------------------------
     def log_names(self) -> list[str]:

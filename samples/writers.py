@@ -217,17 +217,18 @@ def write_log(path: Path, n_events: int, seed: int, lang: Lang) -> GenerationRep
     partial = path.with_name(path.name + ".partial")
     report = GenerationReport(path=str(path), seed=seed, lang=lang)
     started = time.perf_counter()
-    writer = open_writer(partial, like=path)
-    try:
-        for case in generate_cases(n_events, seed, lang):
-            writer.write(case)
-            report.count(case)
-            report.last_case_cut = len(case.events) < case.planned
+    try:  # any interruption (error, Ctrl+C, SIGTERM via the CLI) removes the partial file
+        writer = open_writer(partial, like=path)
+        try:
+            for case in generate_cases(n_events, seed, lang):
+                writer.write(case)
+                report.count(case)
+                report.last_case_cut = len(case.events) < case.planned
+        finally:
+            writer.close()
+        partial.replace(path)
     except BaseException:
-        writer.close()
         partial.unlink(missing_ok=True)
         raise
-    writer.close()
-    partial.replace(path)
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -224,3 +228,26 @@ def test_the_bundled_sample_is_what_its_readme_command_writes(tmp_path: Path) ->
     assert (tmp_path / "oa_approval.xes.gz").read_bytes() == bundled.read_bytes()
     assert bundled.stat().st_size < 2_000_000
     assert "--events 15000 --seed 2024" in (SAMPLE_LOGS / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_killed_generate_leaves_no_partial_file(tmp_path: Path, signum: int, code: int) -> None:
+    out = tmp_path / "big.csv"
+    partial = tmp_path / "big.csv.partial"
+    cmd = [sys.executable, "-m", "proclens.cli", "generate", "--out", str(out),
+           "--events", "100000000"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 300  # a bound for a very busy machine, not a timing
+        while not (partial.exists() and partial.stat().st_size > 0):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "generate never started writing"
+            time.sleep(0.05)
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == code
+    assert err.strip().splitlines()[-1].startswith("error: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from analytics.stats import log_stats
-from connectors.base import RejectedRow
+from connectors.base import Batch, RejectedRow, events_table
 from proclens.errors import RejectedRowsError, StoreError
 from proclens.loader import load
 from proclens.store import EventStore
-from tests.rows import RowSource
+from tests.rows import RowSource, ts
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def ev(case: str, act: str, t: str, **kw: object) -> dict[str, object]:
@@ -68,16 +78,73 @@ def test_start_complete_rows_pair_into_instances(store: EventStore) -> None:
     assert stats["case_duration_s"]["max"] == 7200.0
 
 
-def test_a_failing_source_leaves_the_store_unchanged(db_path: Path) -> None:
+def snapshot(db_path: Path) -> list[tuple[str, int]]:
+    """Every table of the store file with its row count."""
+    with EventStore.open(db_path, read_only=True) as store:
+        names = store.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            " ORDER BY 1"
+        ).fetchall()
+        counts = [store.con.execute(f'SELECT count(*) FROM "{n}"').fetchone() for (n,) in names]
+        return [(n, c[0] if c else -1) for (n,), c in zip(names, counts, strict=True)]
+
+
+def test_a_failing_source_leaves_every_table_as_it_was(db_path: Path) -> None:
     with EventStore.open(db_path) as store:
         load(store, RowSource([ev("c1", "a", "2024-01-01T10:00")]), log="keep")
+    before = snapshot(db_path)
+    with EventStore.open(db_path) as store:
         rows = [ev("c", "a", f"2024-01-01T10:0{i}") for i in range(9)]
         with pytest.raises(OSError, match="truncated"):
             load(store, RowSource(rows, fail_after=2), log="broken")
-    with EventStore.open(db_path, read_only=True) as store:
-        assert store.log_names() == ["keep"]
-        n = store.con.execute("SELECT count(*) FROM events").fetchone()
-        assert n == (1,)
+        with pytest.raises(RejectedRowsError):
+            load(store, RowSource(rows, rejected=[RejectedRow("r", "", "x")]), log="s", strict=True)
+    assert snapshot(db_path) == before
+
+
+@dataclass
+class Endless(RowSource):
+    """A source that never ends: two events per batch, one case each."""
+
+    marker: Path | None = None  # touched once 50 batches are staged
+
+    def batches(self) -> Iterator[Batch]:
+        for n in itertools.count():
+            cols = {"case_id": [f"c{n}"] * 2, "activity": ["a", "b"],
+                    "ts": [ts("2024-01-01T10:00"), ts("2024-01-01T11:00")],
+                    "event_index": [2 * n, 2 * n + 1]}  # fmt: skip
+            yield Batch(events=events_table(cols), rows_read=2)
+            if n == 50 and self.marker is not None:
+                self.marker.touch()
+
+
+def endless_load(db: str, marker: str) -> None:
+    with EventStore.open(db) as store:
+        load(store, Endless([], marker=Path(marker)), log="endless")
+
+
+def test_a_killed_load_leaves_the_store_file_exactly_as_it_was(db_path: Path) -> None:
+    with EventStore.open(db_path) as store:
+        load(store, RowSource([ev("c1", "a", "2024-01-01T10:00")]), log="keep")
+    before = snapshot(db_path)
+    marker = db_path.with_name("staging-started")
+    call = f"endless_load({str(db_path)!r}, {str(marker)!r})"
+    code = f"from tests.test_loader import endless_load; {call}"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300  # a bound for a very busy machine, not a timing
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the load never started staging"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    assert snapshot(db_path) == before
 
 
 def test_strict_refuses_any_rejection(store: EventStore) -> None:

@@ -13,6 +13,7 @@ from connectors.ocel import ocel_source
 from connectors.registry import FileOptions
 from proclens.cli import main
 from proclens.errors import SourceError
+from proclens.loader import LOG_TABLES, OCEL_TABLES, delete_log
 from proclens.store import EventStore
 from tests.conftest import DATA
 
@@ -168,3 +169,51 @@ def test_a_duplicate_event_id_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(SourceError, match="event id 'e1' occurs twice"):
         ocel_source(path, FileOptions())
+
+
+def _rows_of(db_path: Path, log: str) -> dict[str, int]:
+    """Rows stored under `log` and its flattened logs, per table."""
+    with EventStore.open(db_path, read_only=True) as store:
+        return {
+            t: int(store.con.execute(
+                f"SELECT count(*) FROM {t} WHERE log = ? OR starts_with(log, ?)", [log, log + "/"]
+            ).fetchall()[0][0])
+            for t in (*OCEL_TABLES, *LOG_TABLES)
+        }  # fmt: skip
+
+
+def test_replacing_an_ocel_log_by_a_flat_file_removes_its_ocel_rows(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    flat = tmp_path / "flat.csv"
+    flat.write_text("case,activity,time\nk1,a,2024-01-01T10:00:00Z\n", encoding="utf-8")
+    assert run(capsys, "ingest", str(CASE_JSON), "--db", str(db_path), "--log", "c")[0] == 0
+    assert run(capsys, "ingest", str(CASE_JSON), "--db", str(db_path), "--log", "d")[0] == 0
+    other = _rows_of(db_path, "d")
+    assert other["ocel_e2o"] == 17
+    assert _rows_of(db_path, "c") == other
+    code, _, err = run(capsys, "ingest", str(flat), "--db", str(db_path), "--log", "c")
+    assert code == 2
+    assert "already exists" in err
+    assert run(capsys, "ingest", str(flat), "--db", str(db_path), "--log", "c", "--replace")[0] == 0
+    left = _rows_of(db_path, "c")
+    assert {t: n for t, n in left.items() if n} == {"events": 1, "cases": 1, "logs": 1}
+    with EventStore.open(db_path, read_only=True) as store:
+        assert store.log_names() == ["c", "d/customer", "d/item", "d/order"]
+    assert _rows_of(db_path, "d") == other
+
+
+def test_delete_log_removes_an_ocel_log_and_its_flattened_logs_only(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    for name in ("c", "d"):
+        assert run(capsys, "ingest", str(CASE_JSON), "--db", str(db_path), "--log", name)[0] == 0
+    other = _rows_of(db_path, "d")
+    with EventStore.open(db_path) as store, store.transaction() as con:
+        delete_log(con, "c")
+    assert not any(_rows_of(db_path, "c").values())
+    assert _rows_of(db_path, "d") == other
+    code, _, _ = run(capsys, "ingest", str(CASE_JSON), "--db", str(db_path), "--log", "d",
+                     "--replace")  # fmt: skip
+    assert code == 0
+    assert _rows_of(db_path, "d") == other

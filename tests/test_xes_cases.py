@@ -70,7 +70,9 @@ def test_case14_nested_attributes_are_kept_typed(store: EventStore) -> None:
     ]
     assert case_durations(store) == {"o-100": 172800.0, "o-101": 28800.0}
     cases = dict(rows(store, "SELECT case_id, attributes FROM cases"))
-    assert json.loads(cases["o-100"]) == {"region": "North", "tags": ["priority", "export"]}
+    assert json.loads(cases["o-100"]) == {
+        "region": "North", "tags": ["priority", "export"], "@meta": {"tags": {"@item": "tag"}}
+    }  # fmt: skip
     assert json.loads(cases["o-101"]) == {"region": "South"}
     amount = rows(
         store,

@@ -53,13 +53,23 @@ class Layout:
 
 
 DUMMY_HEIGHT = 12.0
+BACK_OFFSET = 8.0  # how far a back edge runs beside the forward edge through shared dummies
 
 
 def layered_layout(
-    graph: Graph, *, margin: float = 40.0, layer_gap: float = 70.0, node_gap: float = 40.0
+    graph: Graph,
+    *,
+    margin: float = 40.0,
+    layer_gap: float = 70.0,
+    node_gap: float = 40.0,
+    vertical: bool = False,
 ) -> Layout:
+    """Lay the graph out left to right, or top to bottom with `vertical` (the same algorithm
+    on the transposed boxes, so a screen-wide dashboard map grows downwards)."""
     ids = list(graph.nodes)
     sizes = {n: graph.nodes[n].size() for n in ids}
+    if vertical:
+        sizes = {n: (h, w) for n, (w, h) in sizes.items()}
     pairs = [(e.source, e.target) for e in graph.edges if e.source != e.target]
     reversed_edges = _back_edges(ids, pairs, graph)
     dag = [(t, s) if (s, t) in reversed_edges else (s, t) for s, t in pairs]
@@ -73,6 +83,10 @@ def layered_layout(
     bends = [pt for route in routes for pt in route]
     width = max([b.x + b.width for b in real.values()] + [pt[0] for pt in bends], default=0.0)
     height = max([b.y + b.height for b in real.values()] + [pt[1] for pt in bends], default=0.0)
+    if vertical:
+        real = {n: Box(b.y, b.x, b.height, b.width) for n, b in real.items()}
+        routes = [[(y, x) for x, y in route] for route in routes]
+        width, height = height, width
     return Layout(real, routes, width + margin, height + margin)
 
 
@@ -254,8 +268,14 @@ def _route(
     if (source, target) in reversed_edges:
         chain = list(reversed(chains[(target, source)]))
         first, last = boxes[chain[0]], boxes[chain[-1]]
-        inner = [(boxes[d].cx, boxes[d].cy) for d in chain[1:-1]]
-        return [(first.x, first.cy), *inner, (last.x + last.width, last.cy)]
+        # below the centre line, so B -> A does not run on top of A -> B (which may share
+        # the same dummy chain)
+        inner = [(boxes[d].cx, boxes[d].cy + BACK_OFFSET) for d in chain[1:-1]]
+        return [
+            (first.x, first.cy + first.height / 4),
+            *inner,
+            (last.x + last.width, last.cy + last.height / 4),
+        ]
     chain = chains[(source, target)]
     first, last = boxes[chain[0]], boxes[chain[-1]]
     inner = [(boxes[d].cx, boxes[d].cy) for d in chain[1:-1]]

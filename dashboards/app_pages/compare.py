@@ -45,4 +45,5 @@ for column, seg in zip(st.columns(2), (seg_a, seg_b), strict=True):
     pmap = query("process_map", 100.0, 10.0, chips=seg)
     if pmap["nodes"]:
         column.plotly_chart(charts.process_map_figure(pmap, "frequency",
-                            lambda v: fmt_int(v, lang)), key=f"map-{seg_a is seg}")  # fmt: skip
+                            lambda v: fmt_int(v, lang), width_px=480.0),
+                            key=f"map-{seg_a is seg}")  # fmt: skip

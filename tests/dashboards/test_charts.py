@@ -23,12 +23,6 @@ def test_coverage_curve_plots_percent_by_rank() -> None:
     assert list(fig.data[0].y) == [50.0, 75.0, 100.0]
 
 
-def test_long_activity_names_wrap_at_the_middle_space() -> None:
-    assert charts.wrap("Department manager approval") == "Department<br>manager approval"
-    assert charts.wrap("Short") == "Short"
-    assert charts.wrap("审批流程节点名称很长很长很长很长") == "审批流程节点名称很长很长很长很长"
-
-
 def test_process_map_figure_draws_every_arc_and_node() -> None:
     pmap = {
         "nodes": [{"activity": "A", "events": 3}, {"activity": "B", "events": 2}],
@@ -43,6 +37,32 @@ def test_process_map_figure_draws_every_arc_and_node() -> None:
     assert widths[-1] == 8.0  # the most frequent arc (start→A, 3) is the thickest
     nodes = fig.data[-1]
     assert [c[1] for c in nodes.customdata] == ["A", "B", "▶", "■"]
+
+
+def test_map_boxes_never_overlap_and_a_loop_runs_beside_its_forward_arc() -> None:
+    names = ["Register", "Check", "Approve", "Reject", "Pay", "Archive"]
+    edges = [("Register", "Check"), ("Check", "Approve"), ("Approve", "Check"),
+             ("Check", "Reject"), ("Approve", "Pay"), ("Pay", "Archive"), ("Reject", "Archive"),
+             ("Register", "Archive")]  # fmt: skip
+    pmap = {
+        "nodes": [{"activity": n, "events": 10} for n in names],
+        "edges": [{"source": a, "target": b, "count": 5, "mean_s": 1.0} for a, b in edges],
+        "start_activities": {"Register": 10},
+        "end_activities": {"Archive": 10},
+    }
+    fig = charts.process_map_figure(pmap, "frequency", str)
+    boxes = [(min(s.x0, s.x1), max(s.x0, s.x1), min(s.y0, s.y1), max(s.y0, s.y1))
+             for s in fig.layout.shapes]  # fmt: skip
+    assert len(boxes) == len(names) + 2
+    for i, (ax0, ax1, ay0, ay1) in enumerate(boxes):
+        for bx0, bx1, by0, by1 in boxes[i + 1 :]:
+            assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0
+    arcs = [t for t in fig.data if t.mode == "lines+markers"]
+    forward = arcs[edges.index(("Check", "Approve"))]
+    back = arcs[edges.index(("Approve", "Check"))]
+    assert set(zip(forward.x, forward.y, strict=True)).isdisjoint(zip(back.x, back.y, strict=True))
+    ys = {c[1]: y for c, y in zip(fig.data[-1].customdata, fig.data[-1].y, strict=True)}
+    assert ys["Register"] > ys["Check"] > ys["Pay"]  # top down
 
 
 def test_deviation_bars_stack_skipped_and_inserted_most_deviating_on_top() -> None:
