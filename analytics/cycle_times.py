@@ -59,7 +59,8 @@ def case_durations_sql(flt: Filter | None = None, cal: Calendar | None = None) -
 def case_durations(
     store: EventStore | Engine, log: str, flt: Filter | None = None, cal: Calendar | None = None
 ) -> dict[str, float]:
-    """case id -> duration in seconds (working seconds when a calendar is given)."""
+    """case id -> duration in seconds (working seconds when a calendar is given); the keys come
+    in no particular order."""
     col = "working_s" if cal is not None else "duration_s"
     frame = engine_for(store).frame(
         f"SELECT CAST(case_id AS VARCHAR) AS c, CAST({col} AS DOUBLE) AS d "

@@ -122,3 +122,68 @@ def test_busy_idle_without_start_times_equals_the_ordered_passes() -> None:
     for key in ("duration_s", "service_s", "busy_s", "idle_s", "overlap_s"):
         assert totals[key] == sum(c[key] or 0.0 for c in per_case.values())
     assert [c["flow_efficiency"] for c in per_case.values()].count(None) == 1
+
+
+def recomputed(store: EventStore) -> list[tuple[Any, ...]]:
+    """The per-case facts computed from the events by the order's definition, without `seq`."""
+    return store.con.execute(
+        """SELECT c.log, c.case_id, count(i.case_id), min(i.order_ts), max(i.ts),
+                  coalesce(list(i.activity ORDER BY i.order_ts, i.ts, i.event_index)
+                           FILTER (WHERE i.case_id IS NOT NULL), [])
+           FROM cases c LEFT JOIN activity_instances i ON i.log = c.log AND i.case_id = c.case_id
+           GROUP BY c.log, c.case_id ORDER BY c.log, c.case_id"""
+    ).fetchall()
+
+
+def stored(store: EventStore) -> list[tuple[Any, ...]]:
+    return store.con.execute(
+        "SELECT log, case_id, instances, first_ts, last_ts, variant FROM cases"
+        " ORDER BY log, case_id"
+    ).fetchall()
+
+
+def test_ocel_flattening_replace_and_delete_keep_the_stored_order(db_path: Path) -> None:
+    from proclens.cli import main
+    from proclens.loader import delete_log
+    from tests.conftest import DATA
+
+    ocel = str(DATA / "16-ocel2-json-relations-unicode" / "input.json")
+    assert main(["ingest", ocel, "--db", str(db_path), "--log", "c"]) == 0
+    with EventStore.open(db_path, read_only=True) as store:
+        first = stored(store)
+        assert {r[0] for r in first} == {"c/customer", "c/order", "c/item"}
+        assert first == recomputed(store)
+        unordered = store.con.execute(
+            "SELECT count(*) FROM events WHERE is_instance AND seq IS NULL"
+        ).fetchone()
+        assert unordered == (0,)
+    assert main(["ingest", ocel, "--db", str(db_path), "--log", "c", "--replace"]) == 0
+    with EventStore.open(db_path) as store:
+        assert stored(store) == first == recomputed(store)
+        load(store, RowSource(FIRST), log="flat")
+        with store.transaction() as con:
+            delete_log(con, "c")
+        assert [r[0] for r in stored(store)] == ["flat", "flat"]
+        assert stored(store) == recomputed(store)
+
+
+def test_a_store_of_the_schema_before_the_stored_order_is_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "older.duckdb"
+    with EventStore.open(db) as store:
+        load(store, RowSource(FIRST), log="l")
+        load(store, RowSource([ev("c5", "q", "10:00")], case_rows=[("c0", None)]), log="m")
+        want = stored(store)
+        store.con.execute("DROP VIEW activity_instances")  # as the older schema.sql made it
+        store.con.execute(
+            "CREATE VIEW activity_instances AS SELECT log, case_id, activity, ts, start_ts,"
+            " coalesce(start_ts, ts) AS order_ts, resource, department, lifecycle, event_index,"
+            " attributes FROM events WHERE is_instance"
+        )
+        store.con.execute("ALTER TABLE events DROP COLUMN seq")
+        for col in ("instances", "first_ts", "last_ts", "variant"):
+            store.con.execute(f"ALTER TABLE cases DROP COLUMN {col}")
+    with pytest.raises(StoreError, match="older ProcLens"):
+        EventStore.open(db, read_only=True)
+    with EventStore.open(db) as store:
+        assert stored(store) == want == recomputed(store)
+        assert variant_counts(DuckDBEngine(store), "m") == [((), 1), (("q",), 1)]
