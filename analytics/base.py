@@ -4,9 +4,10 @@
 every analysis gets its (filtered) instances through this one place. Its parameters come from
 `instances_params(log, flt)`, in the same order.
 
-Order inside a case is defined once, here: start time when known (else end time), then end
-time, then the position in the source (`event_index`), so ties in timestamps keep the source
-order (see README).
+Order inside a case is defined once, in proclens/order.py: start time when known (else end
+time), then end time, then the position in the source (`event_index`), so ties in timestamps keep
+the source order (see README). It is stored at load time: every instance carries its position
+`seq`, and every case its `instances`, `first_ts`, `last_ts` and `variant` (`case_facts_sql`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from typing import Any
 
 from analytics.filters import Filter
 
-#: ORDER BY clause that sequences the instances of one case; use it everywhere.
-CASE_ORDER = "order_ts, ts, event_index"
+#: ORDER BY key that sequences the instances of one case: their stored position, which ranks
+#: them by proclens.order.CASE_ORDER (so it orders any subset of a case's instances the same).
+CASE_ORDER = "seq"
+
+#: The stored per-case columns (proclens/order.py) that case_facts_sql() gives.
+CASE_FACTS = "case_id, instances, first_ts, last_ts, variant"
 
 
 def instances_sql(flt: Filter | None = None) -> str:
@@ -44,6 +49,16 @@ def cases_sql(flt: Filter | None = None) -> str:
     return f"SELECT case_id FROM cases WHERE log = ? AND case_id IN ({cases})"
 
 
+def case_facts_sql(flt: Filter | None = None) -> str:
+    """Cases of one log kept by `flt` with their stored order facts (CASE_FACTS: activity
+    instances, first start, last end, variant; 0 / NULL / [] without events);
+    parameters: instances_params()."""
+    if flt is None or flt.is_empty():
+        return f"SELECT {CASE_FACTS} FROM cases WHERE log = ?"
+    cases, _ = flt.case_ids_sql("")
+    return f"SELECT {CASE_FACTS} FROM cases WHERE log = ? AND case_id IN ({cases})"
+
+
 def seconds(expr: str) -> str:
     """SQL for a TIMESTAMPTZ difference or instant as seconds with microseconds kept."""
     return f"(epoch_us({expr}) / 1e6)"
@@ -59,7 +74,7 @@ def seconds_between(start: str, end: str) -> str:
 
 
 def case_order(direction: str = "ASC") -> str:
-    """CASE_ORDER with every key in `direction` (DESC finds the last instance of a case)."""
+    """CASE_ORDER in `direction` (DESC finds the last instance of a case)."""
     return ", ".join(f"{c.strip()} {direction}" for c in CASE_ORDER.split(","))
 
 

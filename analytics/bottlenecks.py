@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from analytics.base import (
     CASE_ORDER,
+    case_facts_sql,
     instances_params,
     instances_sql,
     iso_date,
@@ -32,9 +33,10 @@ def _frame_records(engine: Engine, sql: str, params: list[Any]) -> list[dict[str
 
 
 def total_cycle_time_s(engine: Engine, log: str, flt: Filter | None) -> float:
+    """The sum of the case durations (stored first start and last end of each case)."""
     row = engine.rows(
-        f"SELECT sum(d) FROM (SELECT {seconds_between('min(order_ts)', 'max(ts)')} AS d "
-        f"FROM ({instances_sql(flt)}) i GROUP BY case_id) c",
+        f"SELECT sum({seconds_between('first_ts', 'last_ts')}) "
+        f"FROM ({case_facts_sql(flt)}) c WHERE instances > 0",
         instances_params(log, flt),
     )[0]
     return float(row[0] or 0.0)

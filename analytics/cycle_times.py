@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from analytics.base import (
     CASE_ORDER,
+    case_facts_sql,
     instances_params,
     instances_sql,
     iso_date,
@@ -43,11 +44,12 @@ def distribution_sql(x: str) -> str:
 
 
 def case_durations_sql(flt: Filter | None = None, cal: Calendar | None = None) -> str:
-    """One row per case with events: case_id, start, end, duration_s [, working_s]."""
+    """One row per case with events: case_id, start, end, duration_s [, working_s]; from the
+    stored first start and last end of each case. Parameters: instances_params(log, flt)."""
     sql = (
-        f'SELECT case_id, min(order_ts) AS start, max(ts) AS "end", '
-        f"{seconds_between('min(order_ts)', 'max(ts)')} AS duration_s "
-        f"FROM ({instances_sql(flt)}) inst GROUP BY case_id"
+        f'SELECT case_id, first_ts AS start, last_ts AS "end", '
+        f"{seconds_between('first_ts', 'last_ts')} AS duration_s "
+        f"FROM ({case_facts_sql(flt)}) c WHERE instances > 0"
     )
     if cal is not None:
         sql = with_working_seconds(sql, {"working_s": ("start", "end")}, cal)
@@ -57,13 +59,15 @@ def case_durations_sql(flt: Filter | None = None, cal: Calendar | None = None) -
 def case_durations(
     store: EventStore | Engine, log: str, flt: Filter | None = None, cal: Calendar | None = None
 ) -> dict[str, float]:
-    """case id -> duration in seconds (working seconds when a calendar is given)."""
+    """case id -> duration in seconds (working seconds when a calendar is given); the keys come
+    in no particular order."""
     col = "working_s" if cal is not None else "duration_s"
-    rows = engine_for(store).rows(
-        f"SELECT case_id, {col} FROM ({case_durations_sql(flt, cal)}) d ORDER BY case_id",
+    frame = engine_for(store).frame(
+        f"SELECT CAST(case_id AS VARCHAR) AS c, CAST({col} AS DOUBLE) AS d "
+        f"FROM ({case_durations_sql(flt, cal)}) d",
         instances_params(log, flt),
     )
-    return {str(c): float(v) for c, v in rows}
+    return dict(zip(frame["c"].tolist(), frame["d"].tolist(), strict=True))
 
 
 def cycle_times(
@@ -202,19 +206,32 @@ def throughput_between(
     return out
 
 
-def busy_idle_sql(flt: Filter | None = None) -> str:
+def busy_idle_sql(flt: Filter | None = None, *, with_start: bool = True) -> str:
     """Per case: duration, service (sum of instance durations), busy (union of the instance
-    intervals, overlaps counted once), idle = duration - busy, overlap = service - busy."""
+    intervals, overlaps counted once), idle = duration - busy, overlap = service - busy.
+
+    `with_start=False` says no instance of the kept cases has a start time: every interval is
+    then an instant, so service, busy and overlap are 0 and idle is the duration, read from
+    the stored case facts without the two ordered passes."""
+    if not with_start:
+        zero = "CAST(0 AS DOUBLE)"
+        return f"""
+            SELECT case_id, d AS duration_s, {zero} AS service_s, {zero} AS busy_s,
+                   d AS idle_s, {zero} AS overlap_s,
+                   CASE WHEN d > 0 THEN {zero} END AS flow_efficiency
+            FROM (SELECT case_id, {seconds_between("first_ts", "last_ts")} AS d
+                  FROM ({case_facts_sql(flt)}) c WHERE instances > 0) f
+        """
     w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
     return f"""
         WITH inst AS ({instances_sql(flt)}),
         marked AS (
-            SELECT case_id, order_ts, ts, event_index,
+            SELECT case_id, order_ts, ts, seq,
                    CASE WHEN order_ts <= max(ts) OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING
                                                       AND 1 PRECEDING) THEN 0 ELSE 1 END AS new_run
             FROM inst),
         runs AS (
-            SELECT case_id, order_ts, ts, event_index,
+            SELECT case_id, order_ts, ts, seq,
                    sum(new_run) OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
             FROM marked),
         islands AS (
@@ -236,20 +253,20 @@ def busy_idle(store: EventStore | Engine, log: str, flt: Filter | None = None) -
     is 0 and idle is the whole duration), so `cases_with_start_times` is reported too."""
     engine = engine_for(store)
     params = instances_params(log, flt)
+    with_start = engine.rows(
+        f"SELECT count(DISTINCT case_id) FROM ({instances_sql(flt)}) i WHERE start_ts IS NOT NULL",
+        params,
+    )[0][0]
     frame = engine.frame(
         f"""SELECT count(*) AS cases, sum(duration_s) AS duration_s, sum(service_s) AS service_s,
                    sum(busy_s) AS busy_s, sum(idle_s) AS idle_s, sum(overlap_s) AS overlap_s,
                    avg(flow_efficiency) AS mean_flow_efficiency,
                    CASE WHEN sum(duration_s) > 0 THEN sum(busy_s) / sum(duration_s) END
                      AS overall_flow_efficiency
-            FROM ({busy_idle_sql(flt)}) b""",
+            FROM ({busy_idle_sql(flt, with_start=bool(with_start))}) b""",
         params,
     )
     out = records(frame)[0]
-    with_start = engine.rows(
-        f"SELECT count(DISTINCT case_id) FROM ({instances_sql(flt)}) i WHERE start_ts IS NOT NULL",
-        params,
-    )[0][0]
     out["cases_with_start_times"] = int(with_start)
     return out
 

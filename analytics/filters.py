@@ -6,7 +6,10 @@ Kinds combine with AND; the values of one kind combine as stated on each field. 
 only ever travel as `?` parameters, never inside the SQL text.
 
 `Filter.case_ids_sql()` is the set of kept case ids of log `?`; `analytics.base.instances_sql`
-uses it, so every analysis gets filtered instances through one place.
+uses it, so every analysis gets filtered instances through one place. Case-level kinds (time
+window, duration, start/end activity, variant, activities) read the order facts stored per case
+(`cases.first_ts`, `last_ts`, `instances`, `variant`; proclens/order.py); directly-follows reads
+the stored positions (`seq`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from proclens.errors import ConfigError
 TimeMode = Literal["intersecting", "started", "completed", "contained"]
 TIME_MODES: tuple[TimeMode, ...] = ("intersecting", "started", "completed", "contained")
 
-_ORDER = "order_ts, ts, event_index"  # analytics.base.CASE_ORDER (not imported: no cycle)
 _LOG = object()  # stands for the log name in a predicate's parameters
 
 
@@ -124,13 +126,18 @@ class Filter:
         for key, value in self.where:
             out.append(("json_extract_string(c.attributes, ?) = ?", [_json_path(key), str(value)]))
         for act in self.with_activity:
-            out.append((_exists("i.activity = ?"), [_LOG, act]))
+            out.append(("array_contains(c.variant, ?)", [act]))
         for act in self.without_activity:
-            out.append((f"NOT {_exists('i.activity = ?')}", [_LOG, act]))
+            out.append(("NOT array_contains(c.variant, ?)", [act]))
         if self.start_activity:
-            out.append(_boundary("ASC", self.start_activity))
+            out.append((f"c.variant[1] IN ({_marks(self.start_activity)})", [*self.start_activity]))
         if self.end_activity:
-            out.append(_boundary("DESC", self.end_activity))
+            out.append(
+                (
+                    f"c.variant[array_length(c.variant)] IN ({_marks(self.end_activity)})",
+                    [*self.end_activity],
+                )
+            )
         if self.variants:
             out.append(_variants(self.variants))
         if self.min_duration_s is not None or self.max_duration_s is not None:
@@ -150,30 +157,30 @@ class Filter:
         return out
 
     def _time_window(self) -> tuple[str, list[Any]]:
-        first, last = "min(i.order_ts)", "max(i.ts)"
+        first, last = "c.first_ts", "c.last_ts"
         lower = {"intersecting": last, "started": first, "completed": last, "contained": first}
         upper = {"intersecting": first, "started": first, "completed": last, "contained": last}
         conds: list[str] = []
-        params: list[Any] = [_LOG]
+        params: list[Any] = []
         if self.start is not None:
             conds.append(f"{lower[self.time_mode]} >= ?")
             params.append(self.start)
         if self.end is not None:
             conds.append(f"{upper[self.time_mode]} < ?")
             params.append(self.end)
-        return _case_having(" AND ".join(conds)), params
+        return " AND ".join(conds), params
 
     def _duration(self) -> tuple[str, list[Any]]:
-        dur = "(epoch_us(max(i.ts)) - epoch_us(min(i.order_ts))) / 1e6"
+        dur = "(epoch_us(c.last_ts) - epoch_us(c.first_ts)) / 1e6"
         conds: list[str] = []
-        params: list[Any] = [_LOG]
+        params: list[Any] = []
         if self.min_duration_s is not None:
             conds.append(f"{dur} >= ?")
             params.append(float(self.min_duration_s))
         if self.max_duration_s is not None:
             conds.append(f"{dur} <= ?")
             params.append(float(self.max_duration_s))
-        return _case_having(" AND ".join(conds)), params
+        return " AND ".join(conds), params
 
 
 def _iso(text: str) -> datetime:
@@ -197,37 +204,15 @@ def _exists(cond: str) -> str:
     return f"c.case_id IN (SELECT i.case_id FROM activity_instances i WHERE i.log = ? AND {cond})"
 
 
-def _case_having(cond: str) -> str:
-    return (
-        "c.case_id IN (SELECT i.case_id FROM activity_instances i WHERE i.log = ? "
-        f"GROUP BY i.case_id HAVING {cond})"
-    )
-
-
-def _boundary(direction: str, activities: tuple[str, ...]) -> tuple[str, list[Any]]:
-    order = ", ".join(f"{col} {direction}" for col in _ORDER.split(", "))
-    sql = (
-        "c.case_id IN (SELECT case_id FROM (SELECT i.case_id, i.activity, row_number() OVER "
-        f"(PARTITION BY i.case_id ORDER BY {order}) AS pos FROM activity_instances i "
-        f"WHERE i.log = ?) WHERE pos = 1 AND activity IN ({_marks(activities)}))"
-    )
-    return sql, [_LOG, *activities]
-
-
 def _variants(variants: tuple[tuple[str, ...], ...]) -> tuple[str, list[Any]]:
-    wanted = " OR ".join("v.variant = ?" for _ in variants)
-    sql = (
-        "c.case_id IN (SELECT v.case_id FROM (SELECT i.case_id, "
-        f"list(i.activity ORDER BY {_ORDER}) AS variant FROM activity_instances i "
-        f"WHERE i.log = ? GROUP BY i.case_id) v WHERE {wanted})"
-    )
-    return sql, [_LOG, *(list(v) for v in variants)]
+    wanted = " OR ".join("c.variant = ?" for _ in variants)
+    return f"c.instances > 0 AND ({wanted})", [list(v) for v in variants]
 
 
 def _follows(a: str, b: str) -> tuple[str, list[Any]]:
     sql = (
-        "c.case_id IN (SELECT case_id FROM (SELECT i.case_id, i.activity, lead(i.activity) "
-        f"OVER (PARTITION BY i.case_id ORDER BY {_ORDER}) AS next_activity "
-        "FROM activity_instances i WHERE i.log = ?) WHERE activity = ? AND next_activity = ?)"
+        "c.case_id IN (SELECT i.case_id FROM activity_instances i JOIN activity_instances j"
+        " ON j.log = i.log AND j.case_id = i.case_id AND j.seq = i.seq + 1"
+        " WHERE i.log = ? AND i.activity = ? AND j.activity = ?)"
     )
     return sql, [_LOG, a, b]

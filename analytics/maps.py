@@ -18,6 +18,7 @@ from typing import Any
 
 from analytics.base import (
     CASE_ORDER,
+    case_facts_sql,
     instances_params,
     instances_sql,
     records,
@@ -54,21 +55,35 @@ def _stats(x: str, prefix: str = "") -> str:
     )
 
 
+#: The last activity of a kept case `k` (written so it also translates to Spark's 0-based arrays).
+LAST_ACTIVITY = "k.variant[array_length(k.variant)]"
+
 STAT_KEYS = ("mean_s", "median_s", "p90_s", "min_s", "max_s", "total_s", "stdev_s")
 
 
 def pairs_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
     """One row per instance with its successor in the case (next_* null for the last one).
-    Parameters: instances_params(log, flt)."""
-    w = f"OVER (PARTITION BY case_id ORDER BY {CASE_ORDER})"
+    Parameters: instances_params(log, flt).
+
+    The successor is the instance at the next stored position (`seq` + 1): an equi-join, no
+    sort. With `keep`, the kept instances are sequenced by their stored positions instead."""
+    if keep is not None:
+        w = f"OVER (PARTITION BY case_id ORDER BY {CASE_ORDER})"
+        return f"""
+            SELECT case_id, activity, ts, start_ts, order_ts, resource, department,
+                   row_number() {w} AS pos,
+                   lead(activity) {w} AS next_activity,
+                   lead(order_ts) {w} AS next_order_ts,
+                   lead(resource) {w} AS next_resource,
+                   lead(department) {w} AS next_department
+            FROM ({_inst(flt, keep)}) inst
+        """
     return f"""
-        SELECT case_id, activity, ts, start_ts, order_ts, resource, department,
-               row_number() {w} AS pos,
-               lead(activity) {w} AS next_activity,
-               lead(order_ts) {w} AS next_order_ts,
-               lead(resource) {w} AS next_resource,
-               lead(department) {w} AS next_department
-        FROM ({_inst(flt, keep)}) inst
+        SELECT a.case_id, a.activity, a.ts, a.start_ts, a.order_ts, a.resource, a.department,
+               a.seq AS pos, b.activity AS next_activity, b.order_ts AS next_order_ts,
+               b.resource AS next_resource, b.department AS next_department
+        FROM ({instances_sql(flt)}) a LEFT JOIN activity_instances b
+          ON b.log = a.log AND b.case_id = a.case_id AND b.seq = a.seq + 1
     """
 
 
@@ -119,7 +134,18 @@ def nodes_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) ->
 
 
 def boundaries_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
-    """First and last activity of every case: rows (kind 'start'|'end', activity, cases)."""
+    """First and last activity of every case: rows (kind 'start'|'end', activity, cases).
+    Without `keep` they are read from the stored variants; parameters: map_params()."""
+    if keep is None:
+        return f"""
+            WITH kept AS ({case_facts_sql(flt)})
+            SELECT 'start' AS kind, k.variant[1] AS activity, count(*) AS cases FROM kept k
+            WHERE k.instances > 0 GROUP BY k.variant[1]
+            UNION ALL
+            SELECT 'end' AS kind, {LAST_ACTIVITY} AS activity, count(*) AS cases FROM kept k
+            WHERE k.instances > 0 GROUP BY {LAST_ACTIVITY}
+            ORDER BY kind, cases DESC, activity
+        """
     w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
     return f"""
         WITH inst AS ({_inst(flt, keep)}),

@@ -24,7 +24,13 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from analytics.base import CASE_ORDER, instances_params, instances_sql, seconds_between
+from analytics.base import (
+    CASE_ORDER,
+    case_facts_sql,
+    instances_params,
+    instances_sql,
+    seconds_between,
+)
 from analytics.bottlenecks import rework_sql
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
@@ -55,8 +61,8 @@ class Opportunity:
 def log_span_years(engine: Engine, log: str, flt: Filter | None) -> tuple[float, int]:
     """(span of the log in years, or 1.0 for logs under 30 days; number of cases)."""
     row = engine.rows(
-        f"SELECT {seconds_between('min(order_ts)', 'max(ts)')}, count(DISTINCT case_id) "
-        f"FROM ({instances_sql(flt)}) i",
+        f"SELECT {seconds_between('min(first_ts)', 'max(last_ts)')}, count(*) "
+        f"FROM ({case_facts_sql(flt)}) c WHERE instances > 0",
         instances_params(log, flt),
     )[0]
     span = float(row[0] or 0.0)

@@ -4,7 +4,8 @@ The Parquet file has one row per stored event with pm4py/XES column names
 (proclens.columns.XES_KEYS), plus `event_index`, `is_instance` and `case:<name>` case
 attributes. SparkEngine maps those names back to the store's canonical ones and registers the
 same relations the DuckDB store has — `events`, `activity_instances` (its definition is read
-from proclens/schema.sql and translated, not rewritten) and `cases` — so every query in
+from proclens/schema.sql and translated, not rewritten) and `cases`, with the stored case order
+(`events.seq`, the per-case facts) derived by proclens/order.py's SQL — so every query in
 analytics/ runs unchanged after `analytics.spark_sql.to_spark`.
 
 A Parquet export holds events only: cases without events are not in it, so on Spark they are
@@ -22,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.spark_sql import to_spark
+from proclens import order
 from proclens.columns import CASE_PREFIX, FROM_XES
 from proclens.errors import ProcLensError
 from proclens.store import schema_sql
@@ -106,16 +108,27 @@ class SparkEngine:
         events = df.select(*cols)
         if "is_instance" not in renamed.values():
             events = events.withColumn("is_instance", F.lit(True))
-        events.createOrReplaceTempView("events")
-        self.spark.sql(to_spark(activity_instances_select())).createOrReplaceTempView(
-            "activity_instances"
-        )
+        events.createOrReplaceTempView("exported_events")
+        # the stored case order, derived here by the same SQL a load runs (proclens/order.py)
+        self._view("events", f"SELECT *, {order.SEQ_EXPR} AS seq FROM exported_events")
+        self._view("activity_instances", activity_instances_select())
         cases = df.select(
             F.lit(self.log).alias("log"),
             F.col(f"`{_source_of(renamed, 'case_id')}`").alias("case_id"),
             _json(case_attrs, strip=CASE_PREFIX).alias("attributes"),
         ).dropDuplicates(["case_id"])
-        cases.createOrReplaceTempView("cases")
+        cases.createOrReplaceTempView("exported_cases")
+        facts = order.CASE_FACTS.format(where="")
+        self._view(
+            "cases",
+            "SELECT c.log, c.case_id, c.attributes, coalesce(f.instances, 0) AS instances, "
+            "f.first_ts, f.last_ts, f.variant "
+            f"FROM exported_cases c LEFT JOIN ({facts}) f ON f.case_id = c.case_id",
+        )
+
+    def _view(self, name: str, sql: str) -> None:
+        """Register the DuckDB-dialect query `sql` as the cached relation `name`."""
+        self.spark.sql(to_spark(sql)).cache().createOrReplaceTempView(name)
 
 
 def activity_instances_select() -> str:

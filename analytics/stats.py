@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from analytics.base import (
-    cases_sql,
-    instances_params,
-    instances_sql,
-    seconds_between,
-)
+from analytics.base import case_facts_sql, instances_params, instances_sql, seconds_between
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from analytics.maps import boundaries_sql
-from analytics.variants import case_sequences_sql
 from proclens.store import EventStore
 
 
@@ -24,27 +18,24 @@ def log_stats(store: EventStore | Engine, log: str, flt: Filter | None = None) -
     duration is unknown, so they are left out of the duration figures and counted apart.
     """
     engine = engine_for(store)
+    dur = seconds_between("first_ts", "last_ts")
     row = engine.rows(
         f"""
-        WITH inst AS ({instances_sql(flt)}),
-        seqs AS ({case_sequences_sql(flt)}),
-        kept AS ({cases_sql(flt)}),
-        per_case AS (
-            SELECT case_id, {seconds_between("min(order_ts)", "max(ts)")} AS duration_s
-            FROM inst GROUP BY case_id)
+        WITH kept AS ({case_facts_sql(flt)}),
+        per_case AS (SELECT variant, {dur} AS duration_s FROM kept WHERE instances > 0)
         SELECT
             (SELECT count(*) FROM kept) AS cases,
-            (SELECT count(*) FROM inst) AS events,
-            (SELECT count(DISTINCT activity) FROM inst) AS activities,
-            (SELECT count(DISTINCT variant) FROM seqs) AS variants,
-            (SELECT min(order_ts) FROM inst) AS first_event,
-            (SELECT max(ts) FROM inst) AS last_event,
-            (SELECT count(*) FROM per_case) AS cases_with_events,
+            (SELECT coalesce(sum(instances), 0) FROM kept) AS events,
+            (SELECT count(DISTINCT activity) FROM ({instances_sql(flt)}) i) AS activities,
+            count(DISTINCT variant) AS variants,
+            (SELECT min(first_ts) FROM kept) AS first_event,
+            (SELECT max(last_ts) FROM kept) AS last_event,
+            count(*) AS cases_with_events,
             min(duration_s), median(duration_s), avg(duration_s),
             quantile_cont(duration_s, 0.9), max(duration_s)
         FROM per_case
         """,
-        [*instances_params(log, flt)] * 3,
+        [*instances_params(log, flt)] * 2,
     )[0]
     cases, events, activities, variants, first, last, with_events = row[:7]
     empty_cases = int(cases) - int(with_events)

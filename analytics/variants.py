@@ -5,13 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from analytics.base import (
-    CASE_ORDER,
-    cases_sql,
-    instances_params,
-    instances_sql,
-    seconds_between,
-)
+from analytics.base import case_facts_sql, instances_params, seconds_between
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
 from proclens.store import EventStore
@@ -19,11 +13,11 @@ from proclens.store import EventStore
 
 def case_sequences_sql(flt: Filter | None = None) -> str:
     """One row per case that has events: case_id, variant (list of activities in case order),
-    duration_s (last end - first start). Parameters: instances_params(log, flt)."""
+    duration_s (last end - first start), read from the stored per-case facts.
+    Parameters: instances_params(log, flt)."""
     return (
-        f"SELECT case_id, list(activity ORDER BY {CASE_ORDER}) AS variant, "
-        f"{seconds_between('min(order_ts)', 'max(ts)')} AS duration_s "
-        f"FROM ({instances_sql(flt)}) GROUP BY case_id"
+        f"SELECT case_id, variant, {seconds_between('first_ts', 'last_ts')} AS duration_s "
+        f"FROM ({case_facts_sql(flt)}) c WHERE instances > 0"
     )
 
 
@@ -33,15 +27,13 @@ def variant_counts(
     """(variant, cases) ranked by cases, then by variant; the empty variant () included."""
     rows = engine.rows(
         f"""
-        WITH seqs AS ({case_sequences_sql(flt)}), kept AS ({cases_sql(flt)})
-        SELECT variant, count(*) AS n FROM seqs GROUP BY variant
+        WITH kept AS ({case_facts_sql(flt)})
+        SELECT variant, count(*) AS n FROM kept WHERE instances > 0 GROUP BY variant
         UNION ALL
-        SELECT [], count(*) FROM kept k
-        WHERE NOT EXISTS (SELECT 1 FROM seqs s WHERE s.case_id = k.case_id)
-        HAVING count(*) > 0
+        SELECT [], count(*) FROM kept WHERE instances = 0 HAVING count(*) > 0
         ORDER BY n DESC, variant
         """,
-        [*instances_params(log, flt), *instances_params(log, flt)],
+        instances_params(log, flt),
     )
     return [(tuple(v), int(n)) for v, n in rows]
 

@@ -105,6 +105,7 @@ def build(seed: Path, target: Path, parquet: Path, events: int, seed_events: int
     """Replicate the seed's cases (new ids, copy k shifted by k days) up to `events` events."""
     import shutil
 
+    from proclens import order
     from proclens.store import EventStore
 
     shutil.copy(seed, target)
@@ -121,13 +122,16 @@ def build(seed: Path, target: Path, parquet: Path, events: int, seed_events: int
             """
         )
         con.execute(
-            "INSERT INTO cases SELECT DISTINCT 'bench', case_id, NULL FROM events WHERE log='bench'"
+            "INSERT INTO cases (log, case_id) SELECT DISTINCT 'bench', case_id FROM events"
+            " WHERE log = 'bench'"
         )
+        order.refresh(con, "bench")  # the stored case order, as a load computes it
         con.execute(
             "INSERT INTO logs SELECT 'bench', 'bench', 'bench', NULL, now(), 0, 0, 0, count(*), "
             "count(DISTINCT case_id), NULL FROM events WHERE log = 'bench'"
         )
         con.execute("DELETE FROM events WHERE log = 'seed'")
+        con.execute("DELETE FROM cases WHERE log = 'seed'")
         con.execute(
             f"""COPY (SELECT case_id AS "case:concept:name", activity AS "concept:name",
                       ts AS "time:timestamp", resource AS "org:resource"

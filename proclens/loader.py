@@ -13,7 +13,9 @@ then, in one transaction:
 4. pair lifecycle start/complete rows into activity instances (FIFO per case, activity and
    instance id), keep other transitions as non-instance rows;
 5. write events, cases, rejected rows, the log's row and the load-run row (with the source's
-   `cursor_value`, if it has one, for incremental pulls).
+   `cursor_value`, if it has one, for incremental pulls);
+6. store the order inside the cases this load touched (every case on new/replace), see
+   proclens/order.py.
 
 read = loaded + rejected + unchanged; `record_failed_run` logs a run that did not commit.
 """
@@ -33,6 +35,7 @@ import duckdb
 import pyarrow as pa
 
 from connectors.base import EVENT_SCHEMA, Source
+from proclens import order
 from proclens.columns import COMPLETE_TRANSITIONS, START_TRANSITIONS
 from proclens.errors import RejectedRowsError, StoreError
 from proclens.store import EventStore
@@ -141,6 +144,8 @@ def load_in_transaction(
         _create_staging(con)
         _stage(con, source, report, progress)
     offset = _index_offset(con, log) if mode in ("append", "merge") else 0
+    if mode in ("append", "merge"):
+        _note_touched_cases(con, log)
     if mode == "merge":
         _drop_unchanged(con, log, report)
     _reject_duplicates(con, log, mode, report, getattr(source, "position_unit", "row"))
@@ -160,6 +165,8 @@ def load_in_transaction(
         )
     _pair_and_insert(con, log, run_id, offset, report)
     _insert_cases(con, log, mode)
+    incremental = mode in ("append", "merge")
+    order.refresh(con, log, "SELECT case_id FROM touched_cases" if incremental else None)
     con.execute(
         "INSERT INTO rejected_rows SELECT ?, ?, position, raw, reason FROM staging_rejected",
         [run_id, log],
@@ -278,7 +285,7 @@ def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
-    for t in ("staging_events", "staging_cases", "staging_rejected"):
+    for t in ("staging_events", "staging_cases", "staging_rejected", "touched_cases"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
@@ -325,6 +332,18 @@ def _stage(
             f"internal error: the {source.kind} connector counted {report.read} rows read but "
             f"produced {staged} (events + rejected); nothing was written, please report this"
         )
+
+
+def _note_touched_cases(con: duckdb.DuckDBPyConnection, log: str) -> None:
+    """Append/merge: the cases whose order this load can change (staged cases, and in merge
+    the cases of stored events a staged row will replace)."""
+    con.execute(
+        "CREATE TEMP TABLE touched_cases AS SELECT case_id FROM staging_events"
+        " UNION SELECT case_id FROM staging_cases"
+        " UNION SELECT e.case_id FROM events e WHERE e.log = ? AND e.event_key IN"
+        " (SELECT event_key FROM staging_events WHERE event_key IS NOT NULL)",
+        [log],
+    )
 
 
 # ---- duplicates ---------------------------------------------------------------------------
@@ -448,7 +467,8 @@ def _pair_and_insert(
     )
     con.execute(
         f"""
-        INSERT INTO events
+        INSERT INTO events (log, case_id, activity, ts, start_ts, resource, department, lifecycle,
+                            instance_id, event_index, is_instance, event_key, load_run, attributes)
         SELECT ?, x.case_id, x.activity, x.ts,
                CASE WHEN x.kind = 'start' THEN x.ts ELSE coalesce(x.start_ts, p.s_ts) END,
                x.resource, x.department, lower(x.lifecycle), x.instance_id,
@@ -518,7 +538,7 @@ def _insert_cases(con: duckdb.DuckDBPyConnection, log: str, mode: Mode) -> None:
     )
     con.execute(
         f"""
-        INSERT INTO cases
+        INSERT INTO cases (log, case_id, attributes)
         SELECT ?, case_id, arg_min(attributes, seq) FILTER (WHERE attributes IS NOT NULL)::JSON
         FROM (SELECT case_id, attributes, seq FROM staging_cases
               UNION ALL SELECT DISTINCT case_id, NULL, NULL FROM staging_events)

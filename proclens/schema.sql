@@ -40,16 +40,29 @@ CREATE TABLE IF NOT EXISTS events (
     is_instance  BOOLEAN NOT NULL,
     event_key    VARCHAR,                 -- stable source key for incremental merges, if any
     load_run     BIGINT NOT NULL,
-    attributes   JSON                     -- every other event attribute, typed JSON
+    attributes   JSON,                    -- every other event attribute, typed JSON
+    seq          BIGINT                   -- position of the instance in its case (1, 2, ...;
+                                          -- NULL if not an instance); proclens/order.py
 );
+-- Stores created before the stored case order gain it here (proclens/order.py fills it).
+ALTER TABLE events ADD COLUMN IF NOT EXISTS seq BIGINT;
 
 -- Every case of every log, including cases with no events (empty XES traces).
 CREATE TABLE IF NOT EXISTS cases (
     log        VARCHAR NOT NULL,
     case_id    VARCHAR NOT NULL,
     attributes JSON,
+    -- derived from the events when a load commits (proclens/order.py); 0 / NULL without events
+    instances  BIGINT,                    -- activity instances of the case
+    first_ts   TIMESTAMPTZ,               -- first start (else end) time
+    last_ts    TIMESTAMPTZ,               -- last end time
+    variant    VARCHAR[],                 -- the activities in case order
     PRIMARY KEY (log, case_id)
 );
+ALTER TABLE cases ADD COLUMN IF NOT EXISTS instances BIGINT;
+ALTER TABLE cases ADD COLUMN IF NOT EXISTS first_ts TIMESTAMPTZ;
+ALTER TABLE cases ADD COLUMN IF NOT EXISTS last_ts TIMESTAMPTZ;
+ALTER TABLE cases ADD COLUMN IF NOT EXISTS variant VARCHAR[];
 
 CREATE TABLE IF NOT EXISTS load_runs (
     run_id         BIGINT PRIMARY KEY,
@@ -131,9 +144,10 @@ CREATE TABLE IF NOT EXISTS ocel_o2o (
 );
 
 -- The unit every analysis counts: one row per activity instance, in a defined order.
--- Order inside a case: order_ts (start if known, else end), then ts, then event_index.
+-- Order inside a case: order_ts (start if known, else end), then ts, then event_index; `seq`
+-- is that position, stored at load time (proclens/order.py).
 CREATE OR REPLACE VIEW activity_instances AS
 SELECT log, case_id, activity, ts, start_ts, coalesce(start_ts, ts) AS order_ts,
-       resource, department, lifecycle, event_index, attributes
+       resource, department, lifecycle, event_index, attributes, seq
 FROM events
 WHERE is_instance;

@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from proclens import order
 from proclens.errors import LogNotFoundError, StoreError
 from proclens.settings import default_db_path, setting
 
@@ -52,6 +53,8 @@ class EventStore:
         store = cls(con, db, read_only)
         if not read_only:
             con.execute(schema_sql())
+        if _has_events(con):
+            order.upgrade(con, read_only)
         return store
 
     @classmethod
@@ -149,6 +152,11 @@ class EventStore:
 #: dashboard's reads hold it for one query at a time) before reporting the store as busy.
 #: Read-only opens do not wait here: the dashboard keeps showing its cached data instead.
 LOCK_WAIT_S = 5.0
+
+
+def _has_events(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cases'").fetchone()
+    return bool(row and row[0])
 
 
 def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -11,7 +11,7 @@ from typing import Literal
 
 import pandas as pd
 
-from analytics.base import CASE_ORDER, cases_sql, instances_params, instances_sql
+from analytics.base import case_facts_sql, instances_params
 from analytics.conformance.check import ConformanceResult
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
@@ -50,16 +50,13 @@ def _cases_sql(flt: Filter | None = None) -> str:
     """case_id, variant key, trace and start time of every case of log `?` kept by `flt`
     (parameters: _cases_params())."""
     return f"""
-        SELECT c.case_id, coalesce(s.vkey, '') AS vkey, s.start_ts,
-               coalesce(s.trace, []::VARCHAR[]) AS trace
-        FROM ({cases_sql(flt)}) c LEFT JOIN (
-            SELECT case_id, array_to_string(list(activity ORDER BY {CASE_ORDER}), '{SEP}') AS vkey,
-                   list(activity ORDER BY {CASE_ORDER}) AS trace, min(order_ts) AS start_ts
-            FROM ({instances_sql(flt)}) GROUP BY case_id) s USING (case_id)"""
+        SELECT case_id, array_to_string(variant, '{SEP}') AS vkey, first_ts AS start_ts,
+               variant AS trace
+        FROM ({case_facts_sql(flt)}) c"""
 
 
 def _cases_params(log: str, flt: Filter | None) -> list[object]:
-    return [*instances_params(log, flt), *instances_params(log, flt)]
+    return instances_params(log, flt)
 
 
 def case_deviations(

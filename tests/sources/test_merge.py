@@ -9,6 +9,7 @@ from connectors.sources.pull import _Named
 from proclens.loader import load, record_failed_run
 from proclens.store import EventStore
 from tests.rows import RowSource
+from tests.test_order import recomputed, stored
 
 
 def rows(*changes: tuple[str, str, str]) -> list[dict[str, object]]:
@@ -46,6 +47,7 @@ def test_identical_rows_are_unchanged_and_changed_rows_updated(store: EventStore
     assert (third.read, third.loaded, third.updated, third.unchanged) == (3, 2, 1, 1)
     got = store.con.execute("SELECT event_key, resource FROM events ORDER BY event_key").fetchall()
     assert got == [("k1", "x"), ("k2", "y"), ("k3", "x")]
+    assert stored(store) == recomputed(store)  # the stored case order follows the merges
     runs = store.con.execute(
         "SELECT status, rows_read, rows_loaded, rows_updated, rows_unchanged FROM load_runs"
         " ORDER BY run_id"

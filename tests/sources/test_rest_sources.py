@@ -28,6 +28,7 @@ from tests.sources.fake_github import (
 )
 from tests.sources.fake_http import FakeApi, Special
 from tests.sources.helpers import event_rows, run, snapshot, store_text, write_config
+from tests.test_order import recomputed, stored
 
 FIRST = datetime(2026, 3, 2, 8, 0)
 T1, T2 = FIRST + timedelta(days=10), FIRST + timedelta(days=30)
@@ -100,6 +101,7 @@ def test_camunda_rest_pages_retries_429_and_pulls_incrementally(
         want2 = expected(instances, T2)
         assert event_rows(store, "invoice") == want2
         assert (second.loaded, second.updated) == (len(want2) - len(want1), 0)
+        assert stored(store) == recomputed(store)  # the stored case order after the increment
         after = next(api.paths(path)).query["finishedAfter"]
         assert after.endswith("+0000")
         assert pull(store, config).status == "unchanged"

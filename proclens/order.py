@@ -1,0 +1,98 @@
+"""The order of the activity instances inside a case, defined once, and what is derived from it.
+
+Order inside a case: start time when known (else end time), then end time, then the position in
+the source (`event_index`), so events with equal times keep the source order (see README).
+
+The order is computed when a log is loaded and kept in the store, so analytics never sort the
+events of a case again:
+
+* `events.seq` — the 1-based position of an activity instance in its case (NULL for rows that
+  are not activity instances). The directly-follows pairs are the equi-join (case, seq + 1).
+* per case in `cases`: `instances` (activity instances), `first_ts` (first start, else end),
+  `last_ts` (last end) and `variant` (the activity sequence). Variants, case durations and the
+  case-level filters read these instead of the events.
+
+`refresh(con, log, touched)` recomputes both for the cases a load touched (every load kind:
+new, replace, append, merge); filters keep or drop whole cases, so the stored positions stay
+valid under any filter. The Spark engine derives the same columns from the same SQL.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from proclens.errors import StoreError
+
+#: ORDER BY keys that sequence the instances of one case, over a relation with an `order_ts`
+#: column (start time if known, else end time), as analytics' activity_instances has.
+CASE_ORDER = "order_ts, ts, event_index"
+
+#: The position of an events row among the activity instances of its case (NULL for other rows).
+SEQ_EXPR = (
+    "CASE WHEN is_instance THEN row_number() OVER (PARTITION BY log, case_id, is_instance "
+    "ORDER BY coalesce(start_ts, ts), ts, event_index) END"
+)
+
+#: Per case with activity instances: the derived columns of `cases` (over activity_instances).
+CASE_FACTS = (
+    "SELECT log, case_id, count(*) AS instances, min(order_ts) AS first_ts, max(ts) AS last_ts, "
+    "list(activity ORDER BY seq) AS variant FROM activity_instances {where} GROUP BY log, case_id"
+)
+
+
+def refresh(con: duckdb.DuckDBPyConnection, log: str, touched: str | None = None) -> None:
+    """Recompute `events.seq` and the per-case columns for the cases of `log` selected by the
+    query `touched` (one column of case ids, no parameters), or for every case when None."""
+    where = "log = ?" + ("" if touched is None else f" AND case_id IN ({touched})")
+    con.execute(
+        f"""
+        UPDATE events SET seq = o.seq
+        FROM (SELECT event_index, {SEQ_EXPR} AS seq FROM events WHERE {where}) o
+        WHERE events.log = ? AND events.event_index = o.event_index
+          AND events.seq IS DISTINCT FROM o.seq
+        """,
+        [log, log],
+    )
+    facts = CASE_FACTS.format(where=f"WHERE {where}")
+    con.execute(
+        f"""
+        UPDATE cases SET instances = coalesce(f.instances, 0), first_ts = f.first_ts,
+                         last_ts = f.last_ts, variant = coalesce(f.variant, [])
+        FROM (SELECT c.case_id, f.instances, f.first_ts, f.last_ts, f.variant
+              FROM cases c LEFT JOIN ({facts}) f USING (case_id) WHERE c.{where}) f
+        WHERE cases.log = ? AND cases.case_id = f.case_id
+        """,
+        [log, log, log],
+    )
+
+
+def upgrade(con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
+    """Fill the stored order of logs loaded before it existed; a read-only store cannot be
+    filled and is refused with what to do."""
+    columns = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'cases' AND column_name = ?",
+        ["instances"],
+    ).fetchone()
+    has_column = bool(columns and columns[0])
+    logs = (
+        [str(r[0]) for r in con.execute(
+            "SELECT DISTINCT log FROM cases WHERE instances IS NULL ORDER BY log").fetchall()]
+        if has_column
+        else ["?"]
+    )  # fmt: skip
+    if not logs:
+        return
+    if read_only:
+        raise StoreError(
+            "the store holds logs loaded by an older ProcLens, without the stored case order; "
+            "open it once for writing to add it: any 'proclens ingest' into this store does, "
+            "for every log in it"
+        )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for log in logs:
+            refresh(con, log)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
