@@ -11,6 +11,11 @@ class StoreError(ProcLensError):
     """The event store cannot be opened, read or written."""
 
 
+class StoreNeedsUpgradeError(StoreError):
+    """A store written by an older ProcLens, opened read-only: it must be opened once for
+    writing (which upgrades it) before it can be read."""
+
+
 class LogNotFoundError(StoreError):
     """A --log name that is not in the store."""
 

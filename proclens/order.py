@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import duckdb
 
-from proclens.errors import StoreError
+from proclens.errors import StoreNeedsUpgradeError
 
 #: ORDER BY keys that sequence the instances of one case, over a relation with an `order_ts`
 #: column (start time if known, else end time), as analytics' activity_instances has.
@@ -83,7 +83,7 @@ def upgrade(con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
     if not logs:
         return
     if read_only:
-        raise StoreError(
+        raise StoreNeedsUpgradeError(
             "the store holds logs loaded by an older ProcLens, without the stored case order; "
             "open it once for writing to add it: any 'proclens ingest' into this store does, "
             "for every log in it"

@@ -49,12 +49,16 @@ class EventStore:
             ) from exc
         except duckdb.Error as exc:
             raise StoreError(f"{db} is not a usable DuckDB event store: {first_line(exc)}") from exc
-        configure(con)
-        store = cls(con, db, read_only)
-        if not read_only:
-            con.execute(schema_sql())
-        if _has_events(con):
-            order.upgrade(con, read_only)
+        try:
+            configure(con)
+            store = cls(con, db, read_only)
+            if not read_only:
+                con.execute(schema_sql())
+            if _has_events(con):
+                order.upgrade(con, read_only)
+        except BaseException:
+            con.close()  # a refused store leaves no connection behind in this process
+            raise
         return store
 
     @classmethod

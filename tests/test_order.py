@@ -12,6 +12,7 @@ from analytics.cycle_times import busy_idle, busy_idle_per_case
 from analytics.engine import DuckDBEngine
 from analytics.filters import Filter
 from analytics.variants import variant_counts
+from proclens.commands.dashboard import ready_for_readers
 from proclens.errors import StoreError
 from proclens.loader import Mode, load
 from proclens.store import EventStore
@@ -103,7 +104,9 @@ def test_a_store_without_the_stored_order_is_filled_on_opening_for_writing(
         store.con.execute("UPDATE cases SET instances = NULL, variant = NULL")
     with pytest.raises(StoreError, match="older ProcLens"):
         EventStore.open(db, read_only=True)
-    with EventStore.open(db) as store:
+    assert ready_for_readers(db)  # what 'proclens dashboard' does before it serves
+    assert not ready_for_readers(db)
+    with EventStore.open(db, read_only=True) as store:
         assert (positions(store), facts(store)) == before
     with EventStore.open(db, read_only=True) as store:
         assert facts(store) == before[1]

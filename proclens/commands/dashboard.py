@@ -8,12 +8,27 @@ from pathlib import Path
 import click
 
 from dashboards.server import build_demo_store, serve, server_env
+from proclens.errors import StoreNeedsUpgradeError
 from proclens.options import db_option
 from proclens.settings import default_db_path
+from proclens.store import EventStore
+
+
+def ready_for_readers(db: Path) -> bool:
+    """Make a store of an older ProcLens readable by the (read-only) dashboard by opening it
+    once for writing, which upgrades it; True when it had to."""
+    try:
+        EventStore.open(db, read_only=True).close()
+    except StoreNeedsUpgradeError:
+        EventStore.open(db).close()
+        return True
+    return False
 
 
 def _serve(db: Path, port: int) -> None:
     server_env(db)  # fails with a clear message before anything starts
+    if ready_for_readers(db):
+        click.echo(f"added the stored case order to the logs of {db}", err=True)
     click.echo(f"ProcLens dashboard on {db}: http://localhost:{port}  (Ctrl+C stops it)")
     sys.stdout.flush()
     serve(db, port)
