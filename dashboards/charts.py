@@ -269,6 +269,13 @@ def deviation_bars(
                 hovertemplate="%{y}: %{x}<extra>" + name + "</extra>",
             )
         )
-    fig.update_layout(title=title, barmode="stack", legend={"orientation": "h", "y": 1.08})
+    fig.update_layout(barmode="stack")
     fig.update_xaxes(title=x_title)
-    return _layout(fig, height=max(240, 26 * len(ordered) + 90))
+    _layout(fig, height=max(240, 26 * len(ordered) + 110))
+    # the title on its own line, the legend on the line below it: neither covers the other
+    fig.update_layout(
+        title={"text": title, "y": 1.0, "yanchor": "top", "yref": "container", "x": 0.0},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0.0},
+        margin={"t": 64},
+    )
+    return fig
