@@ -28,6 +28,22 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     )
     fig.update_xaxes(gridcolor="#e2e8f0")
     fig.update_yaxes(gridcolor="#e2e8f0")
+    return _y_title_on_top(fig)
+
+
+def _y_title_on_top(fig: go.Figure) -> go.Figure:
+    """The y-axis title written horizontally above the axis, at the top left, instead of turned
+    on its side along it ("案例数" and "天" read badly rotated); a legend moves to the right."""
+    title = fig.layout.yaxis.title.text
+    if not title:
+        return fig
+    fig.update_yaxes(title=None)
+    fig.add_annotation(
+        text=title, xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom",
+        yshift=4, showarrow=False, font={"size": 12, "color": "#475569"},
+    )  # fmt: skip
+    if fig.layout.legend.orientation == "h":
+        fig.update_layout(legend={"x": 1, "xanchor": "right"})
     return fig
 
 
