@@ -217,6 +217,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "of an extracted log is often thin.",
         "默认截至最后一个事件，也可选择更早的日期；导出日志的末尾数据通常较少。",
     ),
+    "overview.partial_week": (
+        "Partial week (data covers part of it)",
+        "不完整周（数据只覆盖部分天数）",
+    ),
     "overview.flow": ("Cases started and finished per week", "每周开始与完成的案例"),
     "overview.week": ("Week", "周"),
     "kpi.started": ("Cases started", "开始的案例"),

@@ -209,8 +209,13 @@ def _flow(data: dict[str, Any], lang: Lang) -> str:
         [(t("kpi.started", lang), [r["started"] for r in rows], ACCENT),
          (t("kpi.finished", lang), [r["finished"] for r in rows], "#f97316")],
         t("col.cases", lang),
+        [i for i, r in enumerate(rows) if r.get("partial")],
     )  # fmt: skip
-    return f"<section><h2>{escape(t('overview.flow', lang))}</h2>{chart}</section>"
+    note = ""
+    if any(r.get("partial") for r in rows):
+        label = escape(t("overview.partial_week", lang))
+        note = f'<p class="note"><span class="swatch"></span>{label}</p>'
+    return f"<section><h2>{escape(t('overview.flow', lang))}</h2>{chart}{note}</section>"
 
 
 def _bottlenecks(data: dict[str, Any], lang: Lang) -> str:
@@ -254,6 +259,8 @@ def _days(seconds: float | None) -> float | None:
 
 
 CSS = """
+.swatch { display: inline-block; width: 10px; height: 10px; background: #e2e8f0;
+          margin-right: 4px; vertical-align: -1px; }
 @page { size: A4; margin: 12mm; } @media print { body { padding: 0; zoom: 0.72; } }
 body { font-family: "Noto Sans CJK SC", "Noto Sans", "Helvetica Neue", Arial, sans-serif;
        color: #0f172a; margin: 24px auto; padding: 0 24px; max-width: 1100px; font-size: 13px; }

@@ -106,3 +106,19 @@ def test_y_axis_titles_stand_horizontally_above_the_axis() -> None:
 def test_charts_without_a_y_title_get_no_annotation() -> None:
     data = charts.dict_frame({"a": 2, "b": 1}, "activity", "cases")
     assert not charts.ranked_bars(data, "activity", "cases", "Start").layout.annotations
+
+
+def test_flow_figure_shades_partial_weeks_and_names_the_shade() -> None:
+    weekly = pd.DataFrame(
+        {"week": ["2024-01-01", "2024-01-08", "2024-01-15"], "started": [1, 5, 0],
+         "finished": [0, 4, 2], "partial": [True, False, True]}
+    )  # fmt: skip
+    labels = {"started": "started", "finished": "finished", "partial": "partial week"}
+    fig = charts.flow_figure(weekly, labels, "cases")
+    bands = [(str(s.x0)[:10], str(s.x1)[:10]) for s in fig.layout.shapes]
+    assert bands == [("2024-01-01", "2024-01-08"), ("2024-01-15", "2024-01-22")]
+    assert [tr.name for tr in fig.data] == ["started", "finished", "partial week"]
+    assert list(fig.data[0].y) == [1, 5, 0]  # the partial weeks' counts are kept, only marked
+    whole = charts.flow_figure(weekly.assign(partial=False), labels, "cases")
+    assert not whole.layout.shapes
+    assert [tr.name for tr in whole.data] == ["started", "finished"]

@@ -107,6 +107,18 @@ def test_report_is_well_formed_and_holds_the_figures(sample_db: Path, lang: Lang
         assert expected in text, expected
     assert "Admission IC" in text  # the filter is named
     assert doc.tags >= {"svg", "polyline", "table"}  # the charts are drawn inline
+    partial = [w for w in periods["flow"] if w["partial"]]
+    assert html.count('class="shade"') == len(partial) > 0  # partial weeks are shaded, named
+    assert t("overview.partial_week", lang) in text
+
+
+def test_report_names_no_partial_week_when_every_week_is_whole(sample_db: Path) -> None:
+    with EventStore.open(sample_db, read_only=True) as store:
+        data = report.gather(store, LOG, None, threshold_s=7 * DAY, weeks=4)
+    data["periods"]["flow"] = [{**w, "partial": False} for w in data["periods"]["flow"]]
+    html = report.render(data, "en")
+    assert 'class="shade"' not in html
+    assert t("overview.partial_week", "en") not in html
 
 
 def test_report_shows_the_conformance_score(sample_db: Path) -> None:
