@@ -42,7 +42,7 @@ model = st.session_state.get("conformance_model")
 conf = query("conformance", *model[1:])["summary"] if model and model[0] == view.log else None
 settings = st.session_state.get("period_settings", (DEFAULT_SLA_S, DEFAULT_WEEKS, None))
 html = render_report(query("report_data", *settings), lang, conf)
-html_col, pdf_col = st.columns(2)
+html_col, pdf_col = st.columns([1, 3])  # the PDF button right beside the HTML one
 html_col.download_button(
     t("report.download", lang), html.encode("utf-8"),
     file_name=f"{view.log}-report-{lang}.html", mime="text/html", key="w_report",
