@@ -5,7 +5,10 @@ Definitions (also in the README):
 * A case starts at its first start (start time when known, else end time) and finishes at its
   last end: the `start` / `end` of `case_durations_sql`. Only cases with events count.
 * Weeks are ISO weeks (Monday to Sunday, UTC, the store's time zone); weeks with no case
-  starting or finishing are listed with zeros, so the series has no gaps.
+  starting or finishing are listed with zeros, so the series has no gaps. The first and last
+  week are *partial* when the data covers only some of their days (its first start is after
+  that Monday, its last end before that Sunday): their counts are low because the data stops,
+  not the process, so charts mark them.
 * Over the SLA: a case whose duration (last end - first start) is strictly longer than the
   threshold.
 * Period-over-period: the *current* period is the last `weeks` weeks of the (filtered) data,
@@ -45,10 +48,12 @@ PERIOD_FIGURES = (
 def weekly_flow(
     store: EventStore | Engine, log: str, flt: Filter | None = None
 ) -> list[dict[str, Any]]:
-    """[{"week": Monday as YYYY-MM-DD, "started": cases, "finished": cases}], every week from
-    the first start to the last end."""
+    """[{"week": Monday as YYYY-MM-DD, "started": cases, "finished": cases, "partial": the
+    data covers only some of the week's days}], every week from the first start to the last
+    end; only the first and the last week can be partial."""
     d = case_durations_sql(flt)
-    rows = engine_for(store).rows(
+    engine = engine_for(store)
+    rows = engine.rows(
         f"""
         WITH s AS (SELECT CAST(date_trunc('week', start) AS DATE) AS week, count(*) AS n
                    FROM ({d}) d GROUP BY 1),
@@ -62,11 +67,22 @@ def weekly_flow(
     found = {date.fromisoformat(iso_date(w)): (int(s), int(f)) for w, s, f in rows}
     if not found:
         return []
+    first_day, last_day = (
+        date.fromisoformat(iso_date(v))
+        for v in engine.rows(
+            f'SELECT CAST(min(start) AS DATE), CAST(max("end") AS DATE) FROM ({d}) d',
+            instances_params(log, flt),
+        )[0]
+    )
     week, last = min(found), max(found)
     out = []
     while week <= last:
         started, finished = found.get(week, (0, 0))
-        out.append({"week": week.isoformat(), "started": started, "finished": finished})
+        partial = first_day > week or last_day < week + timedelta(days=6)
+        out.append(
+            {"week": week.isoformat(), "started": started, "finished": finished,
+             "partial": partial}
+        )  # fmt: skip
         week += timedelta(days=7)
     return out
 

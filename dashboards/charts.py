@@ -17,6 +17,8 @@ from analytics.export.layout import layered_layout
 
 ACCENT = "#2563eb"
 MUTED = "#94a3b8"
+#: The shade of a partial week (the data covers only some of its days).
+PARTIAL = "#cbd5e1"
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
@@ -28,6 +30,22 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     )
     fig.update_xaxes(gridcolor="#e2e8f0")
     fig.update_yaxes(gridcolor="#e2e8f0")
+    return _y_title_on_top(fig)
+
+
+def _y_title_on_top(fig: go.Figure) -> go.Figure:
+    """The y-axis title written horizontally above the axis, at the top left, instead of turned
+    on its side along it ("案例数" and "天" read badly rotated); a legend moves to the right."""
+    title = fig.layout.yaxis.title.text
+    if not title:
+        return fig
+    fig.update_yaxes(title=None)
+    fig.add_annotation(
+        text=title, xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom",
+        yshift=4, showarrow=False, font={"size": 12, "color": "#475569"},
+    )  # fmt: skip
+    if fig.layout.legend.orientation == "h":
+        fig.update_layout(legend={"x": 1, "xanchor": "right"})
     return fig
 
 
@@ -230,14 +248,29 @@ def trend_figure(
 
 
 def flow_figure(weekly: pd.DataFrame, labels: dict[str, str], y_title: str) -> go.Figure:
-    """Cases started and finished per week (weekly_flow's columns week, started, finished):
-    two lines; `labels` maps "started" / "finished" to their legend names."""
+    """Cases started and finished per week (weekly_flow's columns week, started, finished and
+    partial): two lines; a partial first / last week is shaded grey and the legend names the
+    shade. `labels` maps "started" / "finished" / "partial" to their legend names."""
     fig = go.Figure()
     for column, colour in (("started", ACCENT), ("finished", "#f97316")):
         fig.add_trace(
             go.Scatter(
                 x=weekly["week"], y=weekly[column], name=labels[column], mode="lines",
                 line={"color": colour, "width": 1.5, "shape": "hv"},
+            )
+        )  # fmt: skip
+    partial = weekly[weekly["partial"]] if "partial" in weekly else weekly.iloc[:0]
+    for week in partial["week"]:
+        monday = pd.Timestamp(week)
+        fig.add_vrect(
+            x0=monday, x1=monday + pd.Timedelta(days=7), fillcolor=PARTIAL, opacity=0.6,
+            line_width=0, layer="below",
+        )  # fmt: skip
+    if len(partial):
+        fig.add_trace(
+            go.Scatter(
+                x=[None], y=[None], name=labels["partial"], mode="markers", hoverinfo="skip",
+                marker={"symbol": "square", "size": 12, "color": PARTIAL},
             )
         )  # fmt: skip
     fig.update_yaxes(title=y_title, rangemode="tozero")

@@ -5,6 +5,9 @@ Streamlit-free: the Export page and `proclens report` both call `gather()` then 
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
 from datetime import UTC, date, datetime
 from html import escape
 from pathlib import Path
@@ -20,9 +23,13 @@ from dashboards import kpis, svg_charts
 from dashboards.charts import ACCENT
 from dashboards.i18n import Lang, fmt_date, fmt_duration, fmt_int, fmt_pct, t
 from dashboards.opportunity_text import describe
+from proclens.errors import ReportError
 from proclens.store import EventStore
 
 TOP = 5
+#: Browsers that can print the report to PDF headless, first found wins.
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PDF_TIMEOUT_S = 120
 
 
 def gather(
@@ -77,6 +84,41 @@ def render(
         f"<title>{escape(t('report.title', lang))} · {escape(data['log'])}</title>"
         f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
     )
+
+
+def find_browser() -> str | None:
+    """The path of a headless-capable Chromium/Chrome, or None."""
+    return next((p for p in map(shutil.which, BROWSERS) if p), None)
+
+
+def to_pdf(html: str) -> bytes:
+    """The report printed to PDF (A4, the report's own print CSS) by headless Chromium."""
+    browser = find_browser()
+    if browser is None:
+        raise ReportError(
+            "PDF needs headless Chromium and none was found (looked for "
+            f"{', '.join(BROWSERS)}): install it (Debian: apt-get install chromium) or write .html"
+        )
+    with tempfile.TemporaryDirectory(prefix="proclens-pdf-") as tmp:
+        page, pdf = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
+        page.write_text(html, encoding="utf-8")
+        cmd = [
+            browser, "--headless", "--no-sandbox", "--disable-gpu",
+            f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ]  # fmt: skip
+        try:
+            run = subprocess.run(
+                cmd, check=False, capture_output=True, text=True, timeout=PDF_TIMEOUT_S
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ReportError(
+                f"{browser} did not print the PDF within {PDF_TIMEOUT_S} s; write .html instead"
+            ) from exc
+        if not pdf.exists() or not pdf.stat().st_size:
+            last = (run.stderr.strip().splitlines() or ["no output"])[-1]
+            raise ReportError(f"{browser} printed no PDF (exit {run.returncode}: {last})")
+        return pdf.read_bytes()
 
 
 def _meta(data: dict[str, Any], lang: Lang, when: datetime) -> str:
@@ -168,8 +210,13 @@ def _flow(data: dict[str, Any], lang: Lang) -> str:
         [(t("kpi.started", lang), [r["started"] for r in rows], ACCENT),
          (t("kpi.finished", lang), [r["finished"] for r in rows], "#f97316")],
         t("col.cases", lang),
+        [i for i, r in enumerate(rows) if r.get("partial")],
     )  # fmt: skip
-    return f"<section><h2>{escape(t('overview.flow', lang))}</h2>{chart}</section>"
+    note = ""
+    if any(r.get("partial") for r in rows):
+        label = escape(t("overview.partial_week", lang))
+        note = f'<p class="note"><span class="swatch"></span>{label}</p>'
+    return f"<section><h2>{escape(t('overview.flow', lang))}</h2>{chart}{note}</section>"
 
 
 def _bottlenecks(data: dict[str, Any], lang: Lang) -> str:
@@ -214,7 +261,9 @@ def _days(seconds: float | None) -> float | None:
 
 
 CSS = """
-@page { size: A4; margin: 12mm; } @media print { body { padding: 0; } }
+.swatch { display: inline-block; width: 10px; height: 10px; background: #e2e8f0;
+          margin-right: 4px; vertical-align: -1px; }
+@page { size: A4; margin: 12mm; } @media print { body { padding: 0; zoom: 0.72; } }
 body { font-family: "Noto Sans CJK SC", "Noto Sans", "Helvetica Neue", Arial, sans-serif;
        color: #0f172a; margin: 24px auto; padding: 0 24px; max-width: 1100px; font-size: 13px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 18px 0 6px; }

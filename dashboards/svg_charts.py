@@ -9,12 +9,16 @@ from html import escape
 Series = tuple[str, Sequence[float | None], str]  # (legend name, values, colour)
 
 WIDTH, HEIGHT = 680, 230
+SHADE = "#e2e8f0"
 LEFT, RIGHT, TOP, BOTTOM = 56, 30, 28, 34
 
 
-def line_chart(labels: Sequence[str], series: Sequence[Series], y_title: str) -> str:
+def line_chart(
+    labels: Sequence[str], series: Sequence[Series], y_title: str, shaded: Sequence[int] = ()
+) -> str:
     """One line per series over the x `labels` (evenly spaced); missing values break the line.
-    The y axis starts at 0 with four gridlines; about six x labels are written."""
+    The y axis starts at 0 with four gridlines; about six x labels are written. The points at
+    the `shaded` indices get a grey band behind them (e.g. partial weeks)."""
     top = max((v for _, values, _ in series for v in values if v is not None), default=0.0)
     top = _nice(top)
     n = max(len(labels), 1)
@@ -35,6 +39,14 @@ def line_chart(labels: Sequence[str], series: Sequence[Series], y_title: str) ->
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="#e2e8f0"/><text x="{LEFT - 6}" y="{y(value) + 4:.1f}" '
             f'text-anchor="end" class="tick">{_num(value)}</text>'
+        )
+    half = (WIDTH - LEFT - RIGHT) / (2 * (n - 1)) if n > 1 else (WIDTH - LEFT - RIGHT) / 2
+    for i in shaded:
+        x0 = min(max(LEFT, x(i) - half), WIDTH - RIGHT - 2 * half)  # at an edge, a whole step
+        x1 = x0 + 2 * half
+        parts.append(
+            f'<rect class="shade" x="{x0:.1f}" y="{TOP}" width="{x1 - x0:.1f}" '
+            f'height="{HEIGHT - TOP - BOTTOM}" fill="{SHADE}"/>'
         )
     step = max(1, round(n / 6))
     for i in range(0, n, step):

@@ -43,3 +43,7 @@ class ConfigError(ProcLensError):
 class Terminated(BaseException):
     """SIGTERM arrived. Raised in the main thread (like KeyboardInterrupt for Ctrl+C) so the
     command's cleanup runs: transactions roll back, partly written files are removed."""
+
+
+class ReportError(ProcLensError):
+    """A report that cannot be written, e.g. a PDF without a headless Chromium to print it."""

@@ -38,6 +38,9 @@ def sepsis() -> Iterator[tuple[EventStore, pd.DataFrame]]:
     store.close()
 
 
+SIX = timedelta(days=6)  # Monday + 6 days = Sunday
+
+
 def per_case(df: pd.DataFrame) -> pd.DataFrame:
     """start, end, duration_s and variant per case, computed by pandas / pm4py."""
     groups = df.groupby("case:concept:name")
@@ -66,6 +69,13 @@ def test_weekly_flow_equals_pandas(sepsis: tuple[EventStore, pd.DataFrame]) -> N
     assert {d: w["started"] for d, w in zip(weeks, flow, strict=True) if w["started"]} == started
     assert {d: w["finished"] for d, w in zip(weeks, flow, strict=True) if w["finished"]} == finished
     assert sum(w["started"] for w in flow) == len(cases) == 1050
+    # partial: the data starts after the first week's Monday / ends before the last's Sunday
+    first, last = (ts.tz_convert("UTC") for ts in (cases["start"].min(), cases["end"].max()))
+    expected = {weeks[0]: first.date() > weeks[0], weeks[-1]: last.date() < weeks[-1] + SIX}
+    assert {d: w["partial"] for d, w in zip(weeks, flow, strict=True) if w["partial"]} == {
+        d: True for d, p in expected.items() if p
+    }
+    assert expected == {weeks[0]: True, weeks[-1]: True}  # Sepsis: Thu 7 Nov 2013 .. Fri 5 Jun 2015
 
 
 @pytest.mark.parametrize("days", [1.0, 7.0, 30.0, 90.0])
@@ -155,11 +165,11 @@ def test_tiny_log_by_hand(store: EventStore) -> None:
         columns=["case_id", "activity", "ts"],
     )  # fmt: skip
     load(store, FrameSource(frame), log="t")
-    assert weekly_flow(store, "t") == [
-        {"week": "2024-01-01", "started": 1, "finished": 0},
-        {"week": "2024-01-08", "started": 1, "finished": 2},
-        {"week": "2024-01-15", "started": 0, "finished": 0},
-        {"week": "2024-01-22", "started": 1, "finished": 1},
+    assert weekly_flow(store, "t") == [  # starts on a Monday; ends on a Friday: partial
+        {"week": "2024-01-01", "started": 1, "finished": 0, "partial": False},
+        {"week": "2024-01-08", "started": 1, "finished": 2, "partial": False},
+        {"week": "2024-01-15", "started": 0, "finished": 0, "partial": False},
+        {"week": "2024-01-22", "started": 1, "finished": 1, "partial": True},
     ]
     assert sla_share(store, "t", threshold_s=5 * DAY)["over"] == 1  # only a (9 days)
     assert sla_share(store, "t", threshold_s=4 * DAY)["over"] == 1  # c is exactly 4 days: not over

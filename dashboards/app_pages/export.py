@@ -7,6 +7,7 @@ from analytics.discovery import MINERS, DiscoveryError
 from analytics.periods import DEFAULT_SLA_S, DEFAULT_WEEKS
 from dashboards import exports, frame
 from dashboards.i18n import fmt_int, t
+from dashboards.report import find_browser, to_pdf
 from dashboards.report import render as render_report
 from dashboards.state import db_path, query
 
@@ -63,8 +64,16 @@ st.subheader(t("report.title", lang))
 model = st.session_state.get("conformance_model")
 conf = query("conformance", *model[1:])["summary"] if model and model[0] == view.log else None
 settings = st.session_state.get("period_settings", (DEFAULT_SLA_S, DEFAULT_WEEKS, None))
-st.download_button(
-    t("report.download", lang),
-    render_report(query("report_data", *settings), lang, conf).encode("utf-8"),
+html = render_report(query("report_data", *settings), lang, conf)
+html_col, pdf_col = st.columns([1, 3])  # the PDF button right beside the HTML one
+html_col.download_button(
+    t("report.download", lang), html.encode("utf-8"),
     file_name=f"{view.log}-report-{lang}.html", mime="text/html", key="w_report",
 )  # fmt: skip
+if find_browser() is None:
+    pdf_col.info(t("report.no_pdf", lang))
+elif pdf_col.button(t("report.prepare_pdf", lang), key="w_report_pdf_prepare"):
+    pdf_col.download_button(
+        t("report.download_pdf", lang), to_pdf(html),
+        file_name=f"{view.log}-report-{lang}.pdf", mime="application/pdf", key="w_report_pdf",
+    )  # fmt: skip

@@ -91,7 +91,8 @@ if change["current"]:
                  end=fmt_date(end, lang), days=f"{float(sla_days):g}"))  # fmt: skip
 
 st.subheader(t("overview.flow", lang))
-labels = {"started": t("kpi.started", lang), "finished": t("kpi.finished", lang)}
+labels = {"started": t("kpi.started", lang), "finished": t("kpi.finished", lang),
+          "partial": t("overview.partial_week", lang)}  # fmt: skip
 st.plotly_chart(
     charts.flow_figure(pd.DataFrame(periods["flow"]), labels, t("col.cases", lang)),
     width="stretch",

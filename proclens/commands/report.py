@@ -1,5 +1,5 @@
 """proclens report: the one-page executive report of a log (and filter) as a self-contained HTML
-file, the same as the dashboard's Export page offers."""
+file or, for --out *.pdf, that HTML printed by headless Chromium; the same as the Export page."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from analytics.conformance.model import load_model
 from analytics.engine import DuckDBEngine
 from analytics.periods import DAY, DEFAULT_SLA_S, DEFAULT_WEEKS
 from analytics.variants import variant_counts
-from dashboards.report import gather, render
+from dashboards.report import gather, render, to_pdf
 from proclens.options import (
     db_option,
     emit_json,
@@ -36,7 +36,7 @@ TOTAL_BUDGET_S = 60.0
 @db_option
 @filter_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML file to write.")  # fmt: skip
+              help="The file to write: *.pdf is printed by headless Chromium.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--sla-days", type=click.FloatRange(min=0, min_open=True),
               default=DEFAULT_SLA_S / DAY, show_default=True,
@@ -56,8 +56,8 @@ def command(
     period_end: str | None, model_file: Path | None, mapping_file: Path | None, method: str,
     as_json: bool, **kw: Any,
 ) -> None:  # fmt: skip
-    """One-page executive report (HTML): key figures with their change, trend, bottlenecks,
-    redesign opportunities and, with --model, the conformance score."""
+    """One-page executive report (HTML, or PDF when --out ends in .pdf): key figures with their
+    change, trend, bottlenecks, redesign opportunities and, with --model, the conformance score."""
     flt = filter_from_options(kw)
     end = _day(period_end)
     with EventStore.open(db, read_only=True) as store:
@@ -74,11 +74,12 @@ def command(
             )  # fmt: skip
             conf = result.to_json()
     html = render(data, lang, conf)  # type: ignore[arg-type]
-    out.write_text(html, encoding="utf-8")
+    body = to_pdf(html) if out.suffix.lower() == ".pdf" else html.encode("utf-8")
+    out.write_bytes(body)
     change = data["periods"]["change"]
     summary = {
         "out": str(out),
-        "bytes": len(html.encode("utf-8")),
+        "bytes": len(body),
         "log": name,
         "cases": data["stats"]["cases"],
         "sla_share": data["periods"]["sla"]["share"],

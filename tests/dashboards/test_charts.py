@@ -79,3 +79,46 @@ def test_deviation_bars_stack_skipped_and_inserted_most_deviating_on_top() -> No
     assert fig.layout.barmode == "stack"
     assert fig.layout.title.text == "Deviations"
     assert fig.layout.xaxis.title.text == "cases"
+
+
+def test_y_axis_titles_stand_horizontally_above_the_axis() -> None:
+    """CJK titles ("案例数", "天") read badly turned on their side along the axis."""
+    trend = pd.DataFrame({"period": ["2024-01", "2024-02"], "median_duration_s": [86400, 2e5]})
+    weekly = pd.DataFrame({"week": ["2024-01-01", "2024-01-08"], "started": [3, 4],
+                           "finished": [2, 5]})  # fmt: skip
+    bins = pd.DataFrame({"from_s": [0, 60], "to_s": [60, 120], "cases": [4, 1]})
+    figures = {
+        "天": charts.trend_figure(trend, {"median_duration_s": "中位数"}, "天"),
+        "案例数": charts.flow_figure(weekly, {"started": "开始", "finished": "完成"}, "案例数"),
+        "cases": charts.histogram_figure(bins, str, "duration", "cases"),
+        "covered": charts.coverage_curve(pd.DataFrame({"coverage": [0.5, 1.0]}), "top", "covered"),
+    }
+    for title, fig in figures.items():
+        assert not fig.layout.yaxis.title.text, title
+        [note] = [a for a in fig.layout.annotations if a.text == title]
+        assert (note.xref, note.yref, note.x, note.y) == ("paper", "paper", 0, 1)
+        assert (note.xanchor, note.yanchor) == ("left", "bottom")  # above the plot, at its left
+        assert note.textangle in (None, 0)
+        if fig.layout.legend.orientation == "h":  # the legend leaves the left corner to it
+            assert fig.layout.legend.xanchor == "right"
+
+
+def test_charts_without_a_y_title_get_no_annotation() -> None:
+    data = charts.dict_frame({"a": 2, "b": 1}, "activity", "cases")
+    assert not charts.ranked_bars(data, "activity", "cases", "Start").layout.annotations
+
+
+def test_flow_figure_shades_partial_weeks_and_names_the_shade() -> None:
+    weekly = pd.DataFrame(
+        {"week": ["2024-01-01", "2024-01-08", "2024-01-15"], "started": [1, 5, 0],
+         "finished": [0, 4, 2], "partial": [True, False, True]}
+    )  # fmt: skip
+    labels = {"started": "started", "finished": "finished", "partial": "partial week"}
+    fig = charts.flow_figure(weekly, labels, "cases")
+    bands = [(str(s.x0)[:10], str(s.x1)[:10]) for s in fig.layout.shapes]
+    assert bands == [("2024-01-01", "2024-01-08"), ("2024-01-15", "2024-01-22")]
+    assert [tr.name for tr in fig.data] == ["started", "finished", "partial week"]
+    assert list(fig.data[0].y) == [1, 5, 0]  # the partial weeks' counts are kept, only marked
+    whole = charts.flow_figure(weekly.assign(partial=False), labels, "cases")
+    assert not whole.layout.shapes
+    assert [tr.name for tr in whole.data] == ["started", "finished"]

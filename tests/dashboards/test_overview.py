@@ -78,7 +78,10 @@ def test_default_view_shows_the_analytics_figures(sample_env: Path, lang: Lang) 
     assert at.selectbox(key="w_weeks").value == 4
     assert_figures(at, change, sla, lang)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert [tr["name"] for tr in spec["data"]] == [t("kpi.started", lang), t("kpi.finished", lang)]
+    names = [t("kpi.started", lang), t("kpi.finished", lang), t("overview.partial_week", lang)]
+    assert [tr["name"] for tr in spec["data"]] == names  # Sepsis's first and last week are partial
+    bands = [s["x0"][:10] for s in spec["layout"]["shapes"]]
+    assert bands == [w["week"] for w in flow if w["partial"]] == [flow[0]["week"], flow[-1]["week"]]
     assert values(spec["data"][0]["y"]) == [w["started"] for w in flow]
     assert values(spec["data"][1]["y"]) == [w["finished"] for w in flow]
     assert spec["data"][0]["x"] == [w["week"] for w in flow]

@@ -4,6 +4,9 @@ both languages; the same file from `proclens report` and from the Export page.""
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -107,6 +110,18 @@ def test_report_is_well_formed_and_holds_the_figures(sample_db: Path, lang: Lang
         assert expected in text, expected
     assert "Admission IC" in text  # the filter is named
     assert doc.tags >= {"svg", "polyline", "table"}  # the charts are drawn inline
+    partial = [w for w in periods["flow"] if w["partial"]]
+    assert html.count('class="shade"') == len(partial) > 0  # partial weeks are shaded, named
+    assert t("overview.partial_week", lang) in text
+
+
+def test_report_names_no_partial_week_when_every_week_is_whole(sample_db: Path) -> None:
+    with EventStore.open(sample_db, read_only=True) as store:
+        data = report.gather(store, LOG, None, threshold_s=7 * DAY, weeks=4)
+    data["periods"]["flow"] = [{**w, "partial": False} for w in data["periods"]["flow"]]
+    html = report.render(data, "en")
+    assert 'class="shade"' not in html
+    assert t("overview.partial_week", "en") not in html
 
 
 def test_report_shows_the_conformance_score(sample_db: Path) -> None:
@@ -157,6 +172,25 @@ def test_export_page_offers_the_report(sample_env: Path) -> None:
     assert_clean(at)
     buttons = [b for b in at.get("download_button") if b.proto.label == t("report.download", "zh")]
     assert len(buttons) == 1
+    if report.find_browser() is None:
+        return
+    assert t("report.no_pdf", "zh") not in [i.value for i in at.info]
+    at.button(key="w_report_pdf_prepare").click().run()
+    assert_clean(at)
+    pdf = [b for b in at.get("download_button") if b.proto.label == t("report.download_pdf", "zh")]
+    assert len(pdf) == 1
+
+
+def test_export_page_without_a_browser_offers_only_html(
+    sample_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report.shutil, "which", lambda name: None)
+    at = open_page("export", log=LOG, lang="en")
+    assert_clean(at)
+    assert t("report.no_pdf", "en") in [i.value for i in at.info]
+    assert not [b for b in at.button if b.key == "w_report_pdf_prepare"]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert t("report.download", "en") in labels
 
 
 def test_the_checker_catches_a_misnested_tag() -> None:
@@ -164,3 +198,56 @@ def test_the_checker_catches_a_misnested_tag() -> None:
         parse("<!DOCTYPE html><div><p></div>")
     with pytest.raises(AssertionError, match="never closed"):
         parse("<!DOCTYPE html><div><p></p>")
+
+
+def pdf_pages(body: bytes) -> int:
+    """Page objects in a PDF (no PDF library is a dependency; Chromium writes them plainly)."""
+    return len(re.findall(rb"/Type\s*/Page(?!s)", body))
+
+
+def pdf_text(path: Path) -> str | None:
+    """The PDF's text by poppler's pdftotext, or None where it is not installed."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        return None
+    return subprocess.run([tool, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(report.find_browser() is None, reason="no headless Chromium to print a PDF")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cli_report_writes_a_one_page_pdf(
+    sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: Lang
+) -> None:
+    out = tmp_path / "report.PDF"
+    args = ["report", "--db", str(sample_db), "--log", LOG, "--out", str(out), "--lang", lang,
+            "--json"]  # fmt: skip
+    assert main(args) == 0
+    summary = json.loads(capsys.readouterr().out)
+    body = out.read_bytes()
+    assert body.startswith(b"%PDF-")
+    assert summary["bytes"] == len(body) > 20_000  # fonts and the two SVG charts are embedded
+    assert pdf_pages(body) == 1  # the print CSS fits the report on one A4 page
+    with EventStore.open(sample_db, read_only=True) as store:
+        cases = log_stats(store, LOG)["cases"]
+    assert summary["cases"] == cases
+    text = pdf_text(out)
+    if text is not None:
+        assert fmt_int(cases, lang) in text
+        assert t("report.title", lang) in text
+
+
+def test_pdf_without_a_browser_is_one_clear_line(
+    sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(report.shutil, "which", lambda name: None)
+    out = tmp_path / "r.pdf"
+    assert main(["report", "--db", str(sample_db), "--log", LOG, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "install it (Debian: apt-get install chromium)" in err
+    assert not out.exists()
+
+
+def test_pdf_pages_counts_pages_not_the_page_tree() -> None:
+    assert pdf_pages(b"<< /Type /Pages /Count 2 >> << /Type /Page >> << /Type/Page >>") == 2
