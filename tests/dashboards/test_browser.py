@@ -130,12 +130,18 @@ def _choose(page: Any, sidebar: Any, label: str, choice: str) -> None:
     after a click that did not select that text searched for "fromwith activity", matched
     nothing, and the pick was silently lost. So the input is emptied first, and a pick that does
     not take (the script was still re-running) is made again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     field = sidebar.get_by_role("combobox", name=label, exact=True)
-    for _ in range(3):
-        field.click()
-        field.fill("")
-        field.press_sequentially(choice)
-        page.get_by_role("option", name=choice, exact=True).click(timeout=30_000)
+    for _ in range(4):
+        try:
+            field.click(timeout=30_000)
+            field.fill("")
+            field.press_sequentially(choice)
+            # a re-run that redraws the sidebar closes the list under the typing: try again
+            page.get_by_role("option", name=choice, exact=True).click(timeout=15_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
         settle(page)
         if field.input_value() == choice:
             return
