@@ -30,6 +30,7 @@ from analytics.export.graph import Graph
 from analytics.export.svg import svg_text
 from analytics.export.writers import bpmn_graph
 from analytics.variants import variant_counts
+from dashboards.i18n import Lang, t
 from dashboards.view import Chip, to_filter
 from proclens.store import EventStore
 
@@ -227,3 +228,14 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "conformance_mapping": suggestion,
     "conformance": conformance,
 }
+
+
+def deviations_text(text: str, lang: Lang) -> str:
+    """A case's deviations ("skipped A; inserted B", as analytics.conformance.report writes
+    them) in the reader's language."""
+    words = {"skipped": t("conf.skipped_short", lang), "inserted": t("conf.inserted_short", lang)}
+    parts = []
+    for part in text.split("; ") if text else []:
+        kind, _, activity = part.partition(" ")
+        parts.append(f"{words[kind]} {activity}" if kind in words else part)
+    return ("；" if lang == "zh" else "; ").join(parts)

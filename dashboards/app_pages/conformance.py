@@ -7,7 +7,7 @@ import base64
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, frame
+from dashboards import charts, conformance_view, frame
 from dashboards.i18n import fmt_date, fmt_int, fmt_pct, t
 from dashboards.model_form import mapping_editor, model_and_method
 from dashboards.state import query
@@ -85,6 +85,7 @@ table = cases.assign(
     start_ts=cases["start_ts"].map(lambda ts: fmt_date(ts, lang) if pd.notna(ts) else "–"),
     fitness=cases["fitness"].map(lambda f: f"{f:.3f}"),
     trace=cases["trace"].map(" → ".join),
+    deviations=cases["deviations"].map(lambda text: conformance_view.deviations_text(text, lang)),
 )[["case_id", "start_ts", "fitness", "deviations", "trace"]]
 table.columns = [t(f"col.{c}", lang) for c in ("case", "start", "fitness", "deviations", "trace")]
 st.dataframe(table, hide_index=True, width="stretch")

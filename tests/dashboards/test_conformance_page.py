@@ -51,6 +51,20 @@ def test_conformance_figures_equal_check_conformance(sample_env: Path, lang: str
     assert set(cases[t("col.case", lang)]) == set(deviating["case_id"])
     first = deviating.sort_values(["fitness", "case_id"]).iloc[0]
     assert cases[t("col.trace", lang)].iloc[0] == " → ".join(first["trace"])
+    # the deviations read in the page's language: every skip and insertion of the case, named
+    shown_deviations = cases[t("col.deviations", lang)].iloc[0]
+    expected = [w for w in str(first["deviations"]).split("; ") if w]
+    assert len(expected) == int(first["skipped"]) + int(first["inserted"])
+    sep = "；" if lang == "zh" else "; "
+    assert shown_deviations.split(sep) == [
+        w.replace("skipped ", t("conf.skipped_short", lang) + " ", 1).replace(
+            "inserted ", t("conf.inserted_short", lang) + " ", 1
+        )
+        for w in expected
+    ]
+    if lang == "zh":
+        assert "inserted" not in shown_deviations
+        assert "skipped" not in shown_deviations
 
     # the model stays attached for the session: the Overview shows its fitness for this log
     at.switch_page("app_pages/overview.py")
