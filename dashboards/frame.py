@@ -162,11 +162,6 @@ def page_view() -> View:
     return view
 
 
-def not_yet(what_key: str, view: View) -> None:
-    """Say plainly that a part of a page waits for analytics that have not landed."""
-    st.info(t("msg.not_yet", view.lang, what=t(what_key, view.lang)))
-
-
 def parse_instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 

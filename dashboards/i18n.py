@@ -376,15 +376,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "load. The page updates when the load ends.",
         "正在向事件库写入数据；当前显示上一次导入完成时的数据，导入结束后页面会更新。",
     ),
-    "msg.not_yet": (
-        "{what} is not available yet: the analytics it needs have not landed in this build.",
-        "{what} 暂不可用：所需的分析功能尚未包含在此版本中。",
-    ),
-    "msg.filter_not_yet": (
-        "Filters are recorded in the link but not applied yet: the analytics filter has not "
-        "landed in this build.",
-        "筛选条件已记录在链接中，但尚未生效：此版本还没有分析筛选功能。",
-    ),
     # data page
     "data.history": ("Load history", "导入历史"),
     "data.logs": ("Logs in the store", "库中的日志"),
