@@ -27,11 +27,11 @@ demo: setup
 	$(BIN)/proclens demo $(if $(PORT),--port $(PORT))
 
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null) \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils >/dev/null) \
 	    || { echo "could not install Debian's chromium; browser tests will fail" >&2; }; \
-	  else echo "chromium missing: run 'sudo apt-get install chromium chromium-driver fonts-noto-cjk'" >&2; fi; }
+	  else echo "chromium or pdftotext missing: run 'sudo apt-get install chromium chromium-driver fonts-noto-cjk poppler-utils'" >&2; fi; }
 
 lint: setup
 	$(BIN)/ruff check .
