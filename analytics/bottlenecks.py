@@ -88,16 +88,16 @@ def rework_sql(flt: Filter | None = None) -> str:
 
 
 def _marked_ctes(flt: Filter | None) -> str:
-    """CTEs `inst` and `marked`: each instance with the activity before it in the case and the
-    end of the previous occurrence of its own activity (shared by the loop queries)."""
-    w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
+    """CTEs `inst` and `marked`: each instance with the activity before it in the case (the
+    instance at the stored position before it: an equi-join, no sort) and the end of the
+    previous occurrence of its own activity (shared by the loop queries)."""
     return f"""inst AS ({instances_sql(flt)}),
         marked AS (
-            SELECT case_id, activity, ts,
-                   lag(activity) OVER ({w}) AS prev_activity,
-                   lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER})
+            SELECT i.case_id, i.activity, i.ts, b.activity AS prev_activity,
+                   lag(i.ts) OVER (PARTITION BY i.case_id, i.activity ORDER BY i.{CASE_ORDER})
                      AS prev_same_ts
-            FROM inst)"""
+            FROM inst i LEFT JOIN activity_instances b
+              ON b.log = i.log AND b.case_id = i.case_id AND b.seq = i.seq - 1)"""
 
 
 def loop_backs_sql(flt: Filter | None = None) -> str:
@@ -273,9 +273,9 @@ def bottlenecks(
 
     edges, waiting = _edges_and_waiting(engine, flt, params)
     rework, loop_backs = _loops(engine, flt, params)
-    by_resource, by_department = _handovers(engine, flt, params)
     for e in edges:
         e["share_of_cycle_time"] = (e["total_s"] or 0.0) / total if total else None
+    org = organisation(engine, log, flt, top=top, period=period, total=total)
     return {
         "log": log,
         "filter": (flt or Filter()).describe(),
@@ -286,10 +286,40 @@ def bottlenecks(
         "loop_backs": ranked(loop_backs, "total_loop_s"),
         "ping_pong_resources": ranked(ping_pong_sql(flt, "resource")),
         "ping_pong_departments": ranked(ping_pong_sql(flt, "department")),
-        "handovers_resources": ranked(by_resource, "total_s"),
-        "handovers_departments": ranked(by_department, "total_s"),
-        "workload": _workload(engine, flt, params, period),
+        "handovers_resources": org["handovers_resources"],
+        "handovers_departments": org["handovers_departments"],
+        "workload": org["workload"],
     }
+
+
+def organisation(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    *,
+    top: int = 20,
+    period: Period = "month",
+    total: float | None = None,
+) -> dict[str, Any]:
+    """The organisational part of `bottlenecks()` alone, with the same figures: the total
+    cycle time, the handovers between resources and between departments (ranked, cut to
+    `top`, with their share of the total cycle time; `total` when already known) and the
+    workload per period."""
+    engine = engine_for(store)
+    params = instances_params(log, flt)
+    if total is None:
+        total = total_cycle_time_s(engine, log, flt)
+    out: dict[str, Any] = {"total_cycle_time_s": total}
+    for key, rows in zip(
+        ("handovers_resources", "handovers_departments"),
+        _handovers(engine, flt, params),
+        strict=True,
+    ):
+        for r in rows:
+            r["share_of_cycle_time"] = (r["total_s"] or 0.0) / total if total else None
+        out[key] = rows[:top]
+    out["workload"] = _workload(engine, flt, params, period)
+    return out
 
 
 def _workload(

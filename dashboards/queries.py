@@ -15,6 +15,7 @@ import pandas as pd
 
 from analytics.base import records
 from analytics.bottlenecks import bottlenecks as bottleneck_figures
+from analytics.bottlenecks import organisation as organisation_figures
 from analytics.bottlenecks import top_waiting_activities
 from analytics.calendar import default_calendar
 from analytics.cycle_times import cycle_times
@@ -118,6 +119,11 @@ def bottlenecks(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[st
     return bottleneck_figures(store, log, to_filter(chips))
 
 
+def organisation(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[str, Any]:
+    """The handovers and workload of bottlenecks() alone (the Organisation page)."""
+    return organisation_figures(store, log, to_filter(chips))
+
+
 def top_waits(store: EventStore, log: str, chips: tuple[Chip, ...], top: int) -> list[Any]:
     return top_waiting_activities(store, log, to_filter(chips), top)
 
@@ -144,6 +150,7 @@ QUERIES: dict[str, Query] = {
     "variants": variants,
     "cycle": cycle,
     "bottlenecks": bottlenecks,
+    "organisation": organisation,
     "top_waits": top_waits,
     "opportunities": opportunities,
     "load_history": load_history,

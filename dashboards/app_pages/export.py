@@ -8,7 +8,7 @@ from analytics.periods import DEFAULT_SLA_S, DEFAULT_WEEKS
 from dashboards import exports, frame
 from dashboards.i18n import fmt_int, t
 from dashboards.report import render as render_report
-from dashboards.state import db_path, query
+from dashboards.state import db_path, deferred, query
 
 view = frame.page_view()
 lang = view.lang
@@ -50,21 +50,22 @@ st.download_button(
     exports.csv_bytes(variants.assign(variant=variants["variant"].map(" → ".join))),
     file_name=f"{view.log}-variants.csv",
 )
-found = query("bottlenecks")
+figures = deferred("bottlenecks")  # computed on click: the full bottleneck analysis is costly
 for key in ("activities_by_waiting", "transitions_by_waiting", "rework"):
     st.download_button(
         t("export.download", lang, name=f"{key}.csv"),
-        exports.csv_bytes(exports.frame_of(found[key])),
-        file_name=f"{view.log}-{key}.csv",
-    )
+        lambda key=key: exports.csv_bytes(exports.frame_of(figures()[key])),
+        file_name=f"{view.log}-{key}.csv", mime="text/csv",
+    )  # fmt: skip
 
 # ---- the executive report of the view (dashboards/report.py) ----
 st.subheader(t("report.title", lang))
 model = st.session_state.get("conformance_model")
 conf = query("conformance", *model[1:])["summary"] if model and model[0] == view.log else None
 settings = st.session_state.get("period_settings", (DEFAULT_SLA_S, DEFAULT_WEEKS, None))
+report_data = deferred("report_data", *settings)  # gathered on click, like the KPI tables
 st.download_button(
     t("report.download", lang),
-    render_report(query("report_data", *settings), lang, conf).encode("utf-8"),
+    lambda: render_report(report_data(), lang, conf).encode("utf-8"),
     file_name=f"{view.log}-report-{lang}.html", mime="text/html", key="w_report",
 )  # fmt: skip
