@@ -259,37 +259,76 @@ def bottlenecks(
     top: int = 20,
     period: Period = "month",
 ) -> dict[str, Any]:
-    """Every bottleneck figure of the (filtered) log, each list ranked and cut to `top`."""
+    """Every bottleneck figure of the (filtered) log, each list ranked and cut to `top`: the
+    parts `waiting_and_rework`, `ping_pong` and `organisation` give, together."""
     engine = engine_for(store)
-    params = instances_params(log, flt)
     total = total_cycle_time_s(engine, log, flt)
-
-    def ranked(sql: str | list[dict[str, Any]], key: str | None = None) -> list[dict[str, Any]]:
-        rows = _frame_records(engine, sql, params) if isinstance(sql, str) else sql
-        if key is not None:
-            for r in rows:
-                r["share_of_cycle_time"] = (r[key] or 0.0) / total if total else None
-        return rows[:top]
-
-    edges, waiting = _edges_and_waiting(engine, flt, params)
-    rework, loop_backs = _loops(engine, flt, params)
-    for e in edges:
-        e["share_of_cycle_time"] = (e["total_s"] or 0.0) / total if total else None
+    flow = waiting_and_rework(engine, log, flt, top=top, total=total)
     org = organisation(engine, log, flt, top=top, period=period, total=total)
     return {
         "log": log,
         "filter": (flt or Filter()).describe(),
         "total_cycle_time_s": total,
-        "activities_by_waiting": ranked(waiting, "total_wait_s"),
-        "transitions_by_waiting": edges[:top],
-        "rework": ranked(rework, "total_loop_s"),
-        "loop_backs": ranked(loop_backs, "total_loop_s"),
-        "ping_pong_resources": ranked(ping_pong_sql(flt, "resource")),
-        "ping_pong_departments": ranked(ping_pong_sql(flt, "department")),
-        "handovers_resources": org["handovers_resources"],
-        "handovers_departments": org["handovers_departments"],
-        "workload": org["workload"],
+        **{k: flow[k] for k in FLOW_KEYS},
+        "ping_pong_resources": ping_pong(engine, log, flt, "resource", top),
+        "ping_pong_departments": ping_pong(engine, log, flt, "department", top),
+        **{k: org[k] for k in ("handovers_resources", "handovers_departments", "workload")},
     }
+
+
+FLOW_KEYS = ("activities_by_waiting", "transitions_by_waiting", "rework", "loop_backs")
+
+
+def _shares(rows: list[dict[str, Any]], key: str, total: float) -> list[dict[str, Any]]:
+    """`rows` with each one's `key` as a share of the total cycle time (None without one)."""
+    for r in rows:
+        r["share_of_cycle_time"] = (r[key] or 0.0) / total if total else None
+    return rows
+
+
+def waiting_and_rework(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    *,
+    top: int = 20,
+    total: float | None = None,
+) -> dict[str, Any]:
+    """The waiting and rework part of `bottlenecks()` alone, with the same figures: the total
+    cycle time (`total` when already known) and FLOW_KEYS, ranked and cut to `top`."""
+    engine = engine_for(store)
+    params = instances_params(log, flt)
+    if total is None:
+        total = total_cycle_time_s(engine, log, flt)
+    edges, waiting = _edges_and_waiting(engine, flt, params)
+    rework, loop_backs = _loops(engine, flt, params)
+    return {
+        "total_cycle_time_s": total,
+        "activities_by_waiting": _shares(waiting, "total_wait_s", total)[:top],
+        "transitions_by_waiting": _shares(edges, "total_s", total)[:top],
+        "rework": _shares(rework, "total_loop_s", total)[:top],
+        "loop_backs": _shares(loop_backs, "total_loop_s", total)[:top],
+    }
+
+
+def ping_pong(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    column: OrgColumn = "resource",
+    top: int = 20,
+) -> list[dict[str, Any]]:
+    """ping_pong_sql's rows for resources (or departments), cut to `top`."""
+    return _frame_records(
+        engine_for(store), ping_pong_sql(flt, column), instances_params(log, flt)
+    )[:top]
+
+
+def workload(
+    store: EventStore | Engine, log: str, flt: Filter | None = None, period: Period = "month"
+) -> list[dict[str, Any]]:
+    """workload_sql's rows, periods as YYYY-MM-DD (empty when no instance names a resource)."""
+    return _workload(engine_for(store), flt, instances_params(log, flt), period)
 
 
 def organisation(
@@ -315,9 +354,7 @@ def organisation(
         _handovers(engine, flt, params),
         strict=True,
     ):
-        for r in rows:
-            r["share_of_cycle_time"] = (r["total_s"] or 0.0) / total if total else None
-        out[key] = rows[:top]
+        out[key] = _shares(rows, "total_s", total)[:top]
     out["workload"] = _workload(engine, flt, params, period)
     return out
 
