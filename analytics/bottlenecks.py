@@ -79,7 +79,7 @@ def rework_sql(flt: Filter | None = None) -> str:
     ordered pass."""
     span = seconds_between(f"arg_min(ts, {CASE_ORDER})", f"arg_max(ts, {CASE_ORDER})")
     return f"""
-        SELECT activity, sum(n - 1) AS repeats, count(*) AS cases,
+        SELECT activity, CAST(sum(n - 1) AS BIGINT) AS repeats, count(*) AS cases,
                sum(span_s) AS total_loop_s, sum(span_s) / sum(n - 1) AS mean_loop_s
         FROM (SELECT case_id, activity, count(*) AS n, {span} AS span_s
               FROM ({instances_sql(flt)}) i GROUP BY case_id, activity) per_case
@@ -91,7 +91,7 @@ def rework_sql(flt: Filter | None = None) -> str:
 def _marked_ctes(flt: Filter | None) -> str:
     """CTEs `inst` and `marked`: each instance with the activity before it in the case (the
     instance at the stored position before it: an equi-join, no sort) and the end of the
-    previous occurrence of its own activity (shared by the loop queries)."""
+    previous occurrence of its own activity (for loop_backs_sql)."""
     return f"""inst AS ({instances_sql(flt)}),
         marked AS (
             SELECT i.case_id, i.activity, i.ts, b.activity AS prev_activity,
@@ -114,22 +114,6 @@ def loop_backs_sql(flt: Filter | None = None) -> str:
     """
 
 
-def loops_sql(flt: Filter | None = None) -> str:
-    """rework_sql and loop_backs_sql in one ordered pass: rows (by_edge, source, target,
-    count, cases, total_loop_s, mean_loop_s), by_edge 0 per activity (source null), 1 per
-    edge. An instance with an earlier one of its activity always has a predecessor, so the
-    rework rows and the loop-back rows are the same instances, grouped two ways."""
-    loop = seconds_between("prev_same_ts", "ts")
-    return f"""
-        WITH {_marked_ctes(flt)}
-        SELECT 1 - grouping(prev_activity) AS by_edge, prev_activity AS source,
-               activity AS target, count(*) AS count, count(DISTINCT case_id) AS cases,
-               sum({loop}) AS total_loop_s, avg({loop}) AS mean_loop_s
-        FROM marked WHERE prev_same_ts IS NOT NULL AND prev_activity IS NOT NULL
-        GROUP BY GROUPING SETS ((activity), (prev_activity, activity))
-    """
-
-
 def _edges_and_waiting(
     engine: Engine, flt: Filter | None, params: list[Any]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -148,22 +132,6 @@ def _edges_and_waiting(
     edges.sort(key=lambda e: (-(e["total_s"] or 0.0), e["source"], e["target"]))
     waiting.sort(key=lambda w: (-w["total_wait_s"], w["activity"]))
     return edges, waiting
-
-
-def _loops(engine: Engine, flt: Filter | None, params: list[Any]) -> tuple[list[Any], list[Any]]:
-    """(rework rows as rework_sql gives them, loop-back rows as loop_backs_sql), ranked."""
-    rework, backs = [], []
-    for r in _frame_records(engine, loops_sql(flt), params):
-        if r["by_edge"]:
-            backs.append({k: r[k] for k in ("source", "target", "count", "cases", "total_loop_s")})
-        else:
-            rework.append({
-                "activity": r["target"], "repeats": r["count"], "cases": r["cases"],
-                "total_loop_s": r["total_loop_s"], "mean_loop_s": r["mean_loop_s"],
-            })  # fmt: skip
-    rework.sort(key=lambda r: (-r["total_loop_s"], r["activity"]))
-    backs.sort(key=lambda r: (-r["total_loop_s"], r["source"], r["target"]))
-    return rework, backs
 
 
 def ping_pong_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> str:
@@ -271,13 +239,18 @@ def bottlenecks(
         "filter": (flt or Filter()).describe(),
         "total_cycle_time_s": total,
         **{k: flow[k] for k in FLOW_KEYS},
+        "loop_backs": _shares(
+            _frame_records(engine, loop_backs_sql(flt), instances_params(log, flt)),
+            "total_loop_s",
+            total,
+        )[:top],
         "ping_pong_resources": ping_pong(engine, log, flt, "resource", top),
         "ping_pong_departments": ping_pong(engine, log, flt, "department", top),
         **{k: org[k] for k in ("handovers_resources", "handovers_departments", "workload")},
     }
 
 
-FLOW_KEYS = ("activities_by_waiting", "transitions_by_waiting", "rework", "loop_backs")
+FLOW_KEYS = ("activities_by_waiting", "transitions_by_waiting", "rework")
 
 
 def _shares(rows: list[dict[str, Any]], key: str, total: float) -> list[dict[str, Any]]:
@@ -302,13 +275,12 @@ def waiting_and_rework(
     if total is None:
         total = total_cycle_time_s(engine, log, flt)
     edges, waiting = _edges_and_waiting(engine, flt, params)
-    rework, loop_backs = _loops(engine, flt, params)
+    rework = _frame_records(engine, rework_sql(flt), params)
     return {
         "total_cycle_time_s": total,
         "activities_by_waiting": _shares(waiting, "total_wait_s", total)[:top],
         "transitions_by_waiting": _shares(edges, "total_s", total)[:top],
         "rework": _shares(rework, "total_loop_s", total)[:top],
-        "loop_backs": _shares(loop_backs, "total_loop_s", total)[:top],
     }
 
 

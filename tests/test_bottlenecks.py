@@ -143,8 +143,9 @@ def test_connect_adds_most_frequent_edges_only_where_needed() -> None:
 
 def test_rework_loops_follow_the_case_order_with_start_times(store: EventStore) -> None:
     """X runs 09-12, 11-11:30 and 13-14 (ordered by start): the loops take 11:30 - 12:00 = -0.5 h
-    and 14:00 - 11:30 = 2.5 h, 2 h in all, whatever the order of the end times. The rework the
-    opportunities read (rework_sql) equals the rework of bottlenecks() (its ordered pass)."""
+    (after Y) and 14:00 - 11:30 = 2.5 h (after X), 2 h in all, whatever the order of the end
+    times. The rework (one grouping per case and activity) equals the loop backs (an ordered
+    pass over each instance) summed."""
     rows = [
         {"case_id": "c", "activity": a, "start_ts": s, "ts": e}
         for a, s, e in [
@@ -157,5 +158,8 @@ def test_rework_loops_follow_the_case_order_with_start_times(store: EventStore) 
     load(store, RowSource(rows), log="s")
     found = store.con.execute(rework_sql(), ["s"]).fetchall()
     assert found == [("X", 2, 1, pytest.approx(2 * H), pytest.approx(H))]
-    (shown,) = bottlenecks(store, "s")["rework"]
+    found_all = bottlenecks(store, "s")
+    (shown,) = found_all["rework"]
     assert (shown["repeats"], shown["total_loop_s"], shown["mean_loop_s"]) == (2, 2 * H, H)
+    backs = {(r["source"], r["target"]): r["total_loop_s"] for r in found_all["loop_backs"]}
+    assert backs == {("Y", "X"): -0.5 * H, ("X", "X"): 2.5 * H}
