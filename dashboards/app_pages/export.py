@@ -50,7 +50,7 @@ st.download_button(
     exports.csv_bytes(variants.assign(variant=variants["variant"].map(" → ".join))),
     file_name=f"{view.log}-variants.csv",
 )
-figures = deferred("waiting")  # computed on click: the full bottleneck analysis is costly
+figures = deferred("waiting")  # computed on click, not with the page
 for key in ("activities_by_waiting", "transitions_by_waiting", "rework"):
     st.download_button(
         t("export.download", lang, name=f"{key}.csv"),
