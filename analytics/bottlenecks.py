@@ -72,32 +72,33 @@ def activity_waiting_sql(flt: Filter | None = None) -> str:
 
 def rework_sql(flt: Filter | None = None) -> str:
     """Repeated activities: per activity, repeats, cases with a repeat and the time the loops
-    took (end of the previous occurrence of the activity to the end of the repeat)."""
+    took (end of the previous occurrence of the activity to the end of the repeat).
+
+    The loops of one activity in one case follow each other, so their times add up to the end
+    of its last occurrence minus the end of its first (by stored position): one grouping, no
+    ordered pass."""
+    span = seconds_between(f"arg_min(ts, {CASE_ORDER})", f"arg_max(ts, {CASE_ORDER})")
     return f"""
-        WITH inst AS ({instances_sql(flt)}),
-        marked AS (
-            SELECT case_id, activity, ts,
-                   lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER}) AS prev_ts
-            FROM inst)
-        SELECT activity, count(*) AS repeats, count(DISTINCT case_id) AS cases,
-               sum({seconds_between("prev_ts", "ts")}) AS total_loop_s,
-               avg({seconds_between("prev_ts", "ts")}) AS mean_loop_s
-        FROM marked WHERE prev_ts IS NOT NULL
+        SELECT activity, CAST(sum(n - 1) AS BIGINT) AS repeats, count(*) AS cases,
+               sum(span_s) AS total_loop_s, sum(span_s) / sum(n - 1) AS mean_loop_s
+        FROM (SELECT case_id, activity, count(*) AS n, {span} AS span_s
+              FROM ({instances_sql(flt)}) i GROUP BY case_id, activity) per_case
+        WHERE n > 1
         GROUP BY activity ORDER BY total_loop_s DESC, activity
     """
 
 
 def _marked_ctes(flt: Filter | None) -> str:
-    """CTEs `inst` and `marked`: each instance with the activity before it in the case and the
-    end of the previous occurrence of its own activity (shared by the loop queries)."""
-    w = f"PARTITION BY case_id ORDER BY {CASE_ORDER}"
+    """CTEs `inst` and `marked`: each instance with the activity before it in the case (the
+    instance at the stored position before it: an equi-join, no sort) and the end of the
+    previous occurrence of its own activity (for loop_backs_sql)."""
     return f"""inst AS ({instances_sql(flt)}),
         marked AS (
-            SELECT case_id, activity, ts,
-                   lag(activity) OVER ({w}) AS prev_activity,
-                   lag(ts) OVER (PARTITION BY case_id, activity ORDER BY {CASE_ORDER})
+            SELECT i.case_id, i.activity, i.ts, b.activity AS prev_activity,
+                   lag(i.ts) OVER (PARTITION BY i.case_id, i.activity ORDER BY i.{CASE_ORDER})
                      AS prev_same_ts
-            FROM inst)"""
+            FROM inst i LEFT JOIN activity_instances b
+              ON b.log = i.log AND b.case_id = i.case_id AND b.seq = i.seq - 1)"""
 
 
 def loop_backs_sql(flt: Filter | None = None) -> str:
@@ -110,22 +111,6 @@ def loop_backs_sql(flt: Filter | None = None) -> str:
                sum({seconds_between("prev_same_ts", "ts")}) AS total_loop_s
         FROM marked WHERE prev_same_ts IS NOT NULL AND prev_activity IS NOT NULL
         GROUP BY prev_activity, activity ORDER BY total_loop_s DESC, source, target
-    """
-
-
-def loops_sql(flt: Filter | None = None) -> str:
-    """rework_sql and loop_backs_sql in one ordered pass: rows (by_edge, source, target,
-    count, cases, total_loop_s, mean_loop_s), by_edge 0 per activity (source null), 1 per
-    edge. An instance with an earlier one of its activity always has a predecessor, so the
-    rework rows and the loop-back rows are the same instances, grouped two ways."""
-    loop = seconds_between("prev_same_ts", "ts")
-    return f"""
-        WITH {_marked_ctes(flt)}
-        SELECT 1 - grouping(prev_activity) AS by_edge, prev_activity AS source,
-               activity AS target, count(*) AS count, count(DISTINCT case_id) AS cases,
-               sum({loop}) AS total_loop_s, avg({loop}) AS mean_loop_s
-        FROM marked WHERE prev_same_ts IS NOT NULL AND prev_activity IS NOT NULL
-        GROUP BY GROUPING SETS ((activity), (prev_activity, activity))
     """
 
 
@@ -147,22 +132,6 @@ def _edges_and_waiting(
     edges.sort(key=lambda e: (-(e["total_s"] or 0.0), e["source"], e["target"]))
     waiting.sort(key=lambda w: (-w["total_wait_s"], w["activity"]))
     return edges, waiting
-
-
-def _loops(engine: Engine, flt: Filter | None, params: list[Any]) -> tuple[list[Any], list[Any]]:
-    """(rework rows as rework_sql gives them, loop-back rows as loop_backs_sql), ranked."""
-    rework, backs = [], []
-    for r in _frame_records(engine, loops_sql(flt), params):
-        if r["by_edge"]:
-            backs.append({k: r[k] for k in ("source", "target", "count", "cases", "total_loop_s")})
-        else:
-            rework.append({
-                "activity": r["target"], "repeats": r["count"], "cases": r["cases"],
-                "total_loop_s": r["total_loop_s"], "mean_loop_s": r["mean_loop_s"],
-            })  # fmt: skip
-    rework.sort(key=lambda r: (-r["total_loop_s"], r["activity"]))
-    backs.sort(key=lambda r: (-r["total_loop_s"], r["source"], r["target"]))
-    return rework, backs
 
 
 def ping_pong_sql(flt: Filter | None = None, column: OrgColumn = "resource") -> str:
@@ -259,37 +228,108 @@ def bottlenecks(
     top: int = 20,
     period: Period = "month",
 ) -> dict[str, Any]:
-    """Every bottleneck figure of the (filtered) log, each list ranked and cut to `top`."""
+    """Every bottleneck figure of the (filtered) log, each list ranked and cut to `top`: the
+    parts `waiting_and_rework`, `ping_pong` and `organisation` give, together."""
     engine = engine_for(store)
-    params = instances_params(log, flt)
     total = total_cycle_time_s(engine, log, flt)
-
-    def ranked(sql: str | list[dict[str, Any]], key: str | None = None) -> list[dict[str, Any]]:
-        rows = _frame_records(engine, sql, params) if isinstance(sql, str) else sql
-        if key is not None:
-            for r in rows:
-                r["share_of_cycle_time"] = (r[key] or 0.0) / total if total else None
-        return rows[:top]
-
-    edges, waiting = _edges_and_waiting(engine, flt, params)
-    rework, loop_backs = _loops(engine, flt, params)
-    by_resource, by_department = _handovers(engine, flt, params)
-    for e in edges:
-        e["share_of_cycle_time"] = (e["total_s"] or 0.0) / total if total else None
+    flow = waiting_and_rework(engine, log, flt, top=top, total=total)
+    org = organisation(engine, log, flt, top=top, period=period, total=total)
     return {
         "log": log,
         "filter": (flt or Filter()).describe(),
         "total_cycle_time_s": total,
-        "activities_by_waiting": ranked(waiting, "total_wait_s"),
-        "transitions_by_waiting": edges[:top],
-        "rework": ranked(rework, "total_loop_s"),
-        "loop_backs": ranked(loop_backs, "total_loop_s"),
-        "ping_pong_resources": ranked(ping_pong_sql(flt, "resource")),
-        "ping_pong_departments": ranked(ping_pong_sql(flt, "department")),
-        "handovers_resources": ranked(by_resource, "total_s"),
-        "handovers_departments": ranked(by_department, "total_s"),
-        "workload": _workload(engine, flt, params, period),
+        **{k: flow[k] for k in FLOW_KEYS},
+        "loop_backs": _shares(
+            _frame_records(engine, loop_backs_sql(flt), instances_params(log, flt)),
+            "total_loop_s",
+            total,
+        )[:top],
+        "ping_pong_resources": ping_pong(engine, log, flt, "resource", top),
+        "ping_pong_departments": ping_pong(engine, log, flt, "department", top),
+        **{k: org[k] for k in ("handovers_resources", "handovers_departments", "workload")},
     }
+
+
+FLOW_KEYS = ("activities_by_waiting", "transitions_by_waiting", "rework")
+
+
+def _shares(rows: list[dict[str, Any]], key: str, total: float) -> list[dict[str, Any]]:
+    """`rows` with each one's `key` as a share of the total cycle time (None without one)."""
+    for r in rows:
+        r["share_of_cycle_time"] = (r[key] or 0.0) / total if total else None
+    return rows
+
+
+def waiting_and_rework(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    *,
+    top: int = 20,
+    total: float | None = None,
+) -> dict[str, Any]:
+    """The waiting and rework part of `bottlenecks()` alone, with the same figures: the total
+    cycle time (`total` when already known) and FLOW_KEYS, ranked and cut to `top`."""
+    engine = engine_for(store)
+    params = instances_params(log, flt)
+    if total is None:
+        total = total_cycle_time_s(engine, log, flt)
+    edges, waiting = _edges_and_waiting(engine, flt, params)
+    rework = _frame_records(engine, rework_sql(flt), params)
+    return {
+        "total_cycle_time_s": total,
+        "activities_by_waiting": _shares(waiting, "total_wait_s", total)[:top],
+        "transitions_by_waiting": _shares(edges, "total_s", total)[:top],
+        "rework": _shares(rework, "total_loop_s", total)[:top],
+    }
+
+
+def ping_pong(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    column: OrgColumn = "resource",
+    top: int = 20,
+) -> list[dict[str, Any]]:
+    """ping_pong_sql's rows for resources (or departments), cut to `top`."""
+    return _frame_records(
+        engine_for(store), ping_pong_sql(flt, column), instances_params(log, flt)
+    )[:top]
+
+
+def workload(
+    store: EventStore | Engine, log: str, flt: Filter | None = None, period: Period = "month"
+) -> list[dict[str, Any]]:
+    """workload_sql's rows, periods as YYYY-MM-DD (empty when no instance names a resource)."""
+    return _workload(engine_for(store), flt, instances_params(log, flt), period)
+
+
+def organisation(
+    store: EventStore | Engine,
+    log: str,
+    flt: Filter | None = None,
+    *,
+    top: int = 20,
+    period: Period = "month",
+    total: float | None = None,
+) -> dict[str, Any]:
+    """The organisational part of `bottlenecks()` alone, with the same figures: the total
+    cycle time, the handovers between resources and between departments (ranked, cut to
+    `top`, with their share of the total cycle time; `total` when already known) and the
+    workload per period."""
+    engine = engine_for(store)
+    params = instances_params(log, flt)
+    if total is None:
+        total = total_cycle_time_s(engine, log, flt)
+    out: dict[str, Any] = {"total_cycle_time_s": total}
+    for key, rows in zip(
+        ("handovers_resources", "handovers_departments"),
+        _handovers(engine, flt, params),
+        strict=True,
+    ):
+        out[key] = _shares(rows, "total_s", total)[:top]
+    out["workload"] = _workload(engine, flt, params, period)
+    return out
 
 
 def _workload(

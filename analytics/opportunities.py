@@ -185,6 +185,9 @@ def _approvals(
     cases_with: dict[str, int] = {}
     after: dict[str, int] = {}
     waits: dict[str, float] = {}
+    names = engine.rows(f"SELECT DISTINCT activity FROM ({instances_sql(flt)}) i", params)
+    if not any(APPROVAL.search(str(a)) for (a,) in names):
+        return []  # no approval step: the ordered pass below would find nothing to propose
     for act, n, rejected_after, wait in engine.rows(
         approval_figures_sql(flt), [*params, REJECTION.pattern.lower()]
     ):

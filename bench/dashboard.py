@@ -84,6 +84,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", type=Path, help="folder to keep (and reuse) the 1M store in")
     args = parser.parse_args()
+    print(f"load average (1, 5, 15 min) at the start "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)  # fmt: skip
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         rows = measure(build_store(args.keep))
@@ -91,6 +93,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             rows = measure(build_store(Path(tmp)))
     slow = [r for r in rows if r[1] >= 2 or r[2] >= 1]
+    print(f"machine: {os.cpu_count()} cores, load average (1, 5, 15 min) at the end "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
     print(f"max first render {max(r[1] for r in rows):.2f} s (goal < 2 s); "
           f"max filter change {max(r[2] for r in rows):.2f} s (goal < 1 s); "
           f"pages over a goal: {', '.join(r[0] for r in slow) or 'none'}")  # fmt: skip

@@ -205,11 +205,15 @@ def figures(
     pairs: Pairs,
     method: str,
     words: tuple[str, str],
+    found: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The designed model marked with the deviations of the conformance result (SVG, the marks
     per task, the inserted activities outside the model), and beside it the model
-    the inductive miner discovers from the same cases."""
-    found = conformance(store, log, chips, model_path, model_hash, pairs, method)
+    the inductive miner discovers from the same cases. `found`: that conformance() result
+    (its "summary" and "deviations" suffice) when already at hand: the page passes its
+    cached one, as checking the log again costs as much as the first time."""
+    if found is None:
+        found = conformance(store, log, chips, model_path, model_hash, pairs, method)
     designed = designed_graph(load_model(model_path, activities=_activities(store, log)))
     marks = mark_deviations(
         designed, found["deviations"], pairs, int(found["summary"]["cases"]), words

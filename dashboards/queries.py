@@ -15,7 +15,10 @@ import pandas as pd
 
 from analytics.base import records
 from analytics.bottlenecks import bottlenecks as bottleneck_figures
-from analytics.bottlenecks import top_waiting_activities
+from analytics.bottlenecks import organisation as organisation_figures
+from analytics.bottlenecks import ping_pong as ping_pong_pairs
+from analytics.bottlenecks import top_waiting_activities, waiting_and_rework
+from analytics.bottlenecks import workload as resource_workload
 from analytics.calendar import default_calendar
 from analytics.cycle_times import cycle_times
 from analytics.engine import DuckDBEngine
@@ -118,6 +121,26 @@ def bottlenecks(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[st
     return bottleneck_figures(store, log, to_filter(chips))
 
 
+def waiting(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[str, Any]:
+    """The waiting and rework figures of bottlenecks() alone (Bottlenecks page, KPI tables)."""
+    return waiting_and_rework(store, log, to_filter(chips))
+
+
+def ping_pong(store: EventStore, log: str, chips: tuple[Chip, ...], column: str) -> list[Any]:
+    return ping_pong_pairs(
+        store, log, to_filter(chips), "department" if column == "department" else "resource"
+    )
+
+
+def workload(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list[dict[str, Any]]:
+    return resource_workload(store, log, to_filter(chips))
+
+
+def organisation(store: EventStore, log: str, chips: tuple[Chip, ...]) -> dict[str, Any]:
+    """The handovers and workload of bottlenecks() alone (the Organisation page)."""
+    return organisation_figures(store, log, to_filter(chips))
+
+
 def top_waits(store: EventStore, log: str, chips: tuple[Chip, ...], top: int) -> list[Any]:
     return top_waiting_activities(store, log, to_filter(chips), top)
 
@@ -144,6 +167,10 @@ QUERIES: dict[str, Query] = {
     "variants": variants,
     "cycle": cycle,
     "bottlenecks": bottlenecks,
+    "organisation": organisation,
+    "waiting": waiting,
+    "ping_pong": ping_pong,
+    "workload": workload,
     "top_waits": top_waits,
     "opportunities": opportunities,
     "load_history": load_history,

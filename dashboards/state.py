@@ -7,6 +7,7 @@ data version) invalidates everything without a restart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,16 @@ def query(name: str, *args: Any, chips: tuple[Chip, ...] | None = None) -> Any:
     version = st.session_state.get("data_version", 0)
     key = view.filter_key() if chips is None else View(chips=chips).filter_key()
     return _cached(name, str(db_path()), version, view.log, key, args)
+
+
+def deferred(name: str, *args: Any) -> Callable[[], Any]:
+    """`query(name, *args)` for the current view, run only when called: for a download
+    button's data, which Streamlit computes on click in another thread (where the session
+    is not at hand, so the view and the data version are read now)."""
+    view = current_view()
+    version = st.session_state.get("data_version", 0)
+    db, key = str(db_path()), view.filter_key()
+    return lambda: _cached(name, db, version, view.log, key, args)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)  # type: ignore[untyped-decorator]

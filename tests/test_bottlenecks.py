@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from analytics.bottlenecks import bottlenecks
+from analytics.bottlenecks import bottlenecks, rework_sql
 from analytics.opportunities import opportunities
 from analytics.simplify import connect, simplify
 from proclens.loader import load
@@ -139,3 +139,27 @@ def test_connect_adds_most_frequent_edges_only_where_needed() -> None:
               ("c", "b"): 1, ("a", "■end"): 2, ("c", "■end"): 3}  # fmt: skip
     chosen = connect({"a", "b", "c"}, counts, {("▶start", "a"), ("a", "b"), ("b", "■end")})
     assert chosen == {("▶start", "a"), ("a", "b"), ("b", "■end"), ("a", "c"), ("c", "■end")}
+
+
+def test_rework_loops_follow_the_case_order_with_start_times(store: EventStore) -> None:
+    """X runs 09-12, 11-11:30 and 13-14 (ordered by start): the loops take 11:30 - 12:00 = -0.5 h
+    (after Y) and 14:00 - 11:30 = 2.5 h (after X), 2 h in all, whatever the order of the end
+    times. The rework (one grouping per case and activity) equals the loop backs (an ordered
+    pass over each instance) summed."""
+    rows = [
+        {"case_id": "c", "activity": a, "start_ts": s, "ts": e}
+        for a, s, e in [
+            ("X", "2024-01-01T09:00", "2024-01-01T12:00"),
+            ("Y", "2024-01-01T10:00", "2024-01-01T10:30"),
+            ("X", "2024-01-01T11:00", "2024-01-01T11:30"),
+            ("X", "2024-01-01T13:00", "2024-01-01T14:00"),
+        ]
+    ]
+    load(store, RowSource(rows), log="s")
+    found = store.con.execute(rework_sql(), ["s"]).fetchall()
+    assert found == [("X", 2, 1, pytest.approx(2 * H), pytest.approx(H))]
+    found_all = bottlenecks(store, "s")
+    (shown,) = found_all["rework"]
+    assert (shown["repeats"], shown["total_loop_s"], shown["mean_loop_s"]) == (2, 2 * H, H)
+    backs = {(r["source"], r["target"]): r["total_loop_s"] for r in found_all["loop_backs"]}
+    assert backs == {("Y", "X"): -0.5 * H, ("X", "X"): 2.5 * H}

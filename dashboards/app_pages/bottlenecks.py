@@ -11,7 +11,7 @@ from dashboards.tables import PING_PONG, REWORK, table
 view = frame.page_view()
 lang = view.lang
 st.title(f"{t('page.bottlenecks', lang)} · {view.log}")
-found = query("bottlenecks")
+found = query("waiting")
 if not found["total_cycle_time_s"]:
     frame.empty_result(view)
 
@@ -37,7 +37,8 @@ right.dataframe(table(found["transitions_by_waiting"], [
 left.subheader(t("bn.rework", lang))
 left.dataframe(table(found["rework"], REWORK, lang), hide_index=True)
 right.subheader(t("bn.pingpong", lang))
-if found["ping_pong_resources"]:
-    right.dataframe(table(found["ping_pong_resources"], PING_PONG, lang), hide_index=True)
+pairs = query("ping_pong", "resource")
+if pairs:
+    right.dataframe(table(pairs, PING_PONG, lang), hide_index=True)
 else:
-    right.caption(t("report.none" if found["workload"] else "org.no_resources", lang))
+    right.caption(t("report.none" if query("workload") else "org.no_resources", lang))

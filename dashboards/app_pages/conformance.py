@@ -44,7 +44,8 @@ if result["deviations"].empty:
 
 words = (t("conf.skipped_short", lang), t("conf.inserted_short", lang))
 with st.spinner(t("conf.drawing", lang)):
-    drawn = query("conformance_figures", str(path), digest, pairs, method, words)
+    checked = {k: result[k] for k in ("summary", "deviations")}  # small, hashed as a cache key
+    drawn = query("conformance_figures", str(path), digest, pairs, method, words, checked)
 for name in ("designed", "discovered"):  # one above the other, at full size: both are wide
     st.subheader(t(f"conf.{name}", lang))
     data = base64.b64encode(drawn["svg"][name].encode("utf-8")).decode("ascii")

@@ -9,7 +9,7 @@ from dashboards import exports, frame
 from dashboards.i18n import fmt_int, t
 from dashboards.report import find_browser, to_pdf
 from dashboards.report import render as render_report
-from dashboards.state import db_path, query
+from dashboards.state import db_path, deferred, query
 
 view = frame.page_view()
 lang = view.lang
@@ -51,29 +51,30 @@ st.download_button(
     exports.csv_bytes(variants.assign(variant=variants["variant"].map(" → ".join))),
     file_name=f"{view.log}-variants.csv",
 )
-found = query("bottlenecks")
+figures = deferred("waiting")  # computed on click, not with the page
 for key in ("activities_by_waiting", "transitions_by_waiting", "rework"):
     st.download_button(
         t("export.download", lang, name=f"{key}.csv"),
-        exports.csv_bytes(exports.frame_of(found[key])),
-        file_name=f"{view.log}-{key}.csv",
-    )
+        lambda key=key: exports.csv_bytes(exports.frame_of(figures()[key])),
+        file_name=f"{view.log}-{key}.csv", mime="text/csv",
+    )  # fmt: skip
 
 # ---- the executive report of the view (dashboards/report.py) ----
 st.subheader(t("report.title", lang))
 model = st.session_state.get("conformance_model")
 conf = query("conformance", *model[1:])["summary"] if model and model[0] == view.log else None
 settings = st.session_state.get("period_settings", (DEFAULT_SLA_S, DEFAULT_WEEKS, None))
-html = render_report(query("report_data", *settings), lang, conf)
+report_data = deferred("report_data", *settings)  # gathered on click, like the KPI tables
 html_col, pdf_col = st.columns([1, 3])  # the PDF button right beside the HTML one
 html_col.download_button(
-    t("report.download", lang), html.encode("utf-8"),
+    t("report.download", lang),
+    lambda: render_report(report_data(), lang, conf).encode("utf-8"),
     file_name=f"{view.log}-report-{lang}.html", mime="text/html", key="w_report",
 )  # fmt: skip
 if find_browser() is None:
     pdf_col.info(t("report.no_pdf", lang))
 elif pdf_col.button(t("report.prepare_pdf", lang), key="w_report_pdf_prepare"):
     pdf_col.download_button(
-        t("report.download_pdf", lang), to_pdf(html),
+        t("report.download_pdf", lang), to_pdf(render_report(report_data(), lang, conf)),
         file_name=f"{view.log}-report-{lang}.pdf", mime="application/pdf", key="w_report_pdf",
     )  # fmt: skip

@@ -11,7 +11,7 @@ from dashboards.state import query
 view = frame.page_view()
 lang = view.lang
 st.title(f"{t('page.organisation', lang)} · {view.log}")
-found = query("bottlenecks")
+found = query("organisation")
 if not found["total_cycle_time_s"]:
     frame.empty_result(view)
 st.subheader(t("org.workload", lang))

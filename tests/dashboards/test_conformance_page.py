@@ -168,6 +168,14 @@ def test_the_designed_model_carries_the_deviation_counts(sample_env: Path) -> No
         drawn = conformance_view.figures(
             store, LOG, chips, str(MODEL), "h", pairs, "alignments", ("skipped", "inserted")
         )
+        found = conformance_view.conformance(
+            store, LOG, chips, str(MODEL), "h", pairs, "alignments"
+        )
+        given = conformance_view.figures(
+            store, LOG, chips, str(MODEL), "h", pairs, "alignments", ("skipped", "inserted"), found
+        )  # the page passes the result it already has: the same figures, not checked again
+    assert given["marks"] == drawn["marks"]
+    assert given["outside"].equals(drawn["outside"])  # (the drawing's layout may differ)
     counts = {d["activity"]: (d["skipped"], d["inserted"]) for d in result.deviations}
     assert any(s for s, _ in counts.values())  # sepsis skips some tasks of the model
     tasks = _task_lines(drawn["svg"]["designed"])

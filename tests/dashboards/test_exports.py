@@ -9,15 +9,17 @@ import pandas as pd
 import pm4py
 import pytest
 from pm4py.objects.bpmn.obj import BPMN
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import app_test
 
+from analytics.bottlenecks import bottlenecks
 from analytics.engine import DuckDBEngine
 from analytics.export.svg import PNG_MAX_SIDE
 from analytics.filters import Filter
 from analytics.stats import log_stats
 from analytics.variants import variant_counts
-from dashboards.exports import csv_bytes, log_file
+from dashboards.exports import csv_bytes, frame_of, log_file
 from dashboards.i18n import t
 from proclens.store import EventStore
 from tests.dashboards.apptest import assert_clean, open_page
@@ -68,6 +70,42 @@ def _downloaded(button: Any) -> bytes:
     """The bytes behind an AppTest download button (its URL names a file of the run's storage)."""
     name = str(button.proto.url).rsplit("/", 1)[-1]
     return bytes(_RecordingStorage.made[-1].get_file(name).content)
+
+
+class _RecordingManager(MediaFileManager):
+    """The media file manager of an AppTest run: it holds the deferred downloads' callables."""
+
+    made: ClassVar[list[MediaFileManager]] = []
+
+    def __init__(self, storage: Any) -> None:
+        super().__init__(storage)
+        self.made.append(self)
+
+
+def _clicked(button: Any) -> bytes:
+    """The bytes a deferred download button serves, computed as a click computes them."""
+    url = _RecordingManager.made[-1].execute_deferred(button.proto.deferred_file_id)
+    return bytes(_RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content)
+
+
+def test_kpi_tables_and_report_are_computed_on_click(
+    sample_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _RecordingStorage)
+    monkeypatch.setattr(app_test, "MediaFileManager", _RecordingManager)
+    at = open_page("export", log="sepsis_cases", lang="en", f="without:Release A")
+    assert_clean(at)
+    offered = {b.proto.label: b for b in at.get("download_button")}
+    deferred = [b for b in offered.values() if b.proto.deferred_file_id]
+    assert len(deferred) == 4  # three bottleneck tables and the report
+    with EventStore.open(sample_env, read_only=True) as store:
+        found = bottlenecks(store, "sepsis_cases", Filter(without_activity=("Release A",)))
+    for key in ("activities_by_waiting", "transitions_by_waiting", "rework"):
+        button = offered[t("export.download", "en", name=f"{key}.csv")]
+        assert _clicked(button) == csv_bytes(frame_of(found[key]))
+    html = _clicked(offered[t("report.download", "en")]).decode("utf-8")
+    assert t("report.title", "en") in html
+    assert "sepsis_cases" in html
 
 
 @pytest.mark.parametrize("miner", ["inductive", "heuristics", "dfg"])
