@@ -8,11 +8,12 @@ machine) runs the same text after translation; it must expose the same relations
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from proclens.store import EventStore
+
+if TYPE_CHECKING:  # frames are built by DuckDB; importing pandas here would tax `proclens ingest`
+    import pandas as pd
 
 
 class Engine(Protocol):

@@ -117,6 +117,12 @@ def _first(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+#: events per batch at most: a batch is held as Python objects while it is parsed, so a smaller
+#: one lowers the peak (BPIC 2012 ingest: 265 -> 240 MB from 50,000 to 10,000) and costs no
+#: measurable CPU time (1M generated events: 18.6 s -> 15.9 s user, on a busy machine)
+XES_BATCH = 10_000
+
+
 class _Parser:
     """One pass over the XML; yields a batch whenever batch_size events are collected."""
 
@@ -124,7 +130,7 @@ class _Parser:
         self.src = source
         self.stream = stream
         self.counter = counter
-        self.size = max(1, source.options.batch_size)
+        self.size = max(1, min(source.options.batch_size, XES_BATCH))
         self.cols: dict[str, list[Any]] = {c: [] for c in _COLUMNS}
         self.rejected: list[RejectedRow] = []
         self.case_ids: list[str] = []

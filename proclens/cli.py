@@ -1,4 +1,6 @@
-"""The `proclens` command. Each sub-command is a module in proclens.commands exposing `command`.
+"""The `proclens` command. Each sub-command is a module in proclens.commands exposing `command`
+(or a list `commands`), named in COMMANDS and imported only when it runs, so `proclens ingest`
+loads what ingest needs and not the analytics, dashboards or pandas stacks of other commands.
 
 Errors: every ProcLensError becomes one line on stderr and exit status 2; anything else one
 line and exit status 1 (PROCLENS_DEBUG=1 shows the traceback). Ctrl+C (SIGINT) and SIGTERM
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import pkgutil
 import signal
 import sys
 import threading
@@ -19,29 +20,68 @@ from types import FrameType
 
 import click
 
-import proclens.commands
 from proclens import __version__
 from proclens.errors import ProcLensError, Terminated
 from proclens.settings import setting
 
+#: command name -> module in proclens.commands defining it (tests/test_cli.py checks both ways)
+COMMANDS = {
+    "bottlenecks": "bottlenecks",
+    "conform": "conform",
+    "cycle-times": "cycle_times",
+    "dashboard": "dashboard",
+    "demo": "dashboard",
+    "discover": "discover",
+    "export-log": "export_log",
+    "generate": "generate",
+    "ingest": "ingest",
+    "logs": "logs",
+    "map": "map",
+    "model-info": "conform",
+    "ocel-info": "ocel_info",
+    "opportunities": "bottlenecks",
+    "pull": "sources",
+    "rejected": "rejected",
+    "report": "report",
+    "sources": "sources",
+    "stats": "stats",
+    "suggest-mapping": "conform",
+    "variants": "variants",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+def module_commands(module_name: str) -> list[click.Command]:
+    """The click commands a module of proclens.commands defines (`command` or `commands`)."""
+    module = importlib.import_module(f"proclens.commands.{module_name}")
+    found: list[click.Command] = []
+    for attr in ("command", "commands"):
+        value = getattr(module, attr, None)
+        for cmd in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(cmd, click.Command):
+                found.append(cmd)
+    return found
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported from COMMANDS when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            for cmd in module_commands(COMMANDS[cmd_name]):
+                self.commands.setdefault(cmd.name or cmd_name, cmd)
+        return self.commands.get(cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="proclens")
 def cli() -> None:
     """ProcLens: process mining over a DuckDB event store."""
-
-
-def _register() -> None:
-    for info in sorted(pkgutil.iter_modules(proclens.commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"proclens.commands.{info.name}")
-        for name in ("command", "commands"):
-            found = getattr(module, name, None)
-            for cmd in found if isinstance(found, list | tuple) else [found]:
-                if isinstance(cmd, click.Command):
-                    cli.add_command(cmd)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:

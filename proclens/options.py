@@ -7,13 +7,15 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from analytics.calendar import Calendar, default_calendar, load_calendar
-from analytics.filters import Filter
 from proclens.settings import setting
+
+if TYPE_CHECKING:  # imported where used: `proclens ingest` must not load the analytics stack
+    from analytics.calendar import Calendar
+    from analytics.filters import Filter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,6 +86,8 @@ def filter_options(f: F) -> F:
 
 def filter_from_options(kwargs: dict[str, Any]) -> Filter:
     """Pop the filter options out of a command's kwargs and build the Filter."""
+    from analytics.filters import Filter
+
     return Filter(
         start=_instant(kwargs.pop("from_"), "--from"),
         end=_instant(kwargs.pop("to"), "--to"),
@@ -170,6 +174,8 @@ def calendar_option(f: F) -> F:
 def calendar_from_option(value: str | None) -> Calendar | None:
     if value is None:
         return None
+    from analytics.calendar import default_calendar, load_calendar
+
     return default_calendar() if value.lower() == "china" else load_calendar(value)
 
 

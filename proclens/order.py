@@ -53,17 +53,33 @@ def refresh(con: duckdb.DuckDBPyConnection, log: str, touched: str | None = None
         """,
         [log, log],
     )
-    facts = CASE_FACTS.format(where=f"WHERE {where}")
-    con.execute(
-        f"""
-        UPDATE cases SET instances = coalesce(f.instances, 0), first_ts = f.first_ts,
-                         last_ts = f.last_ts, variant = coalesce(f.variant, [])
-        FROM (SELECT c.case_id, f.instances, f.first_ts, f.last_ts, f.variant
-              FROM cases c LEFT JOIN ({facts}) f USING (case_id) WHERE c.{where}) f
-        WHERE cases.log = ? AND cases.case_id = f.case_id
-        """,
-        [log, log, log],
-    )
+    # The per-case lists (variants) are aggregate states DuckDB cannot spill, so the facts are
+    # computed for slices of the cases (by hash of the case id) that fit the load's memory
+    # budget: one UPDATE for up to FACTS_SLICE events (a 5M-event log ran out of 256 MB in one).
+    slices = _slices(con, where, log)
+    for k in range(slices):
+        part = "" if slices == 1 else f" AND hash(case_id) % {slices} = {k}"
+        facts = CASE_FACTS.format(where=f"WHERE {where}{part}")
+        con.execute(
+            f"""
+            UPDATE cases SET instances = coalesce(f.instances, 0), first_ts = f.first_ts,
+                             last_ts = f.last_ts, variant = coalesce(f.variant, [])
+            FROM (SELECT c.case_id, f.instances, f.first_ts, f.last_ts, f.variant
+                  FROM cases c LEFT JOIN ({facts}) f USING (case_id)
+                  WHERE c.{where}{part.replace("hash(case_id)", "hash(c.case_id)")}) f
+            WHERE cases.log = ? AND cases.case_id = f.case_id
+            """,
+            [log, log, log],
+        )
+
+
+#: events per slice of the per-case facts update (fits a 64 MB budget with room to spare)
+FACTS_SLICE = 200_000
+
+
+def _slices(con: duckdb.DuckDBPyConnection, where: str, log: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM events WHERE {where}", [log]).fetchone()
+    return max(1, -(-int(row[0] if row else 0) // FACTS_SLICE))
 
 
 def upgrade(con: duckdb.DuckDBPyConnection, read_only: bool) -> None:

@@ -39,7 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "load_memory_limit",
         "PROCLENS_LOAD_MEMORY_LIMIT",
-        "256MB",
+        "128MB",
         "DuckDB memory limit while loading; staging spills to disk beyond it.",
     ),
     Setting(

@@ -79,3 +79,47 @@ def test_missing_file_is_a_clear_error_and_writes_nothing(
     code, _, err = run(capsys, "ingest", str(db_path.parent / "absent.csv"), "--db", str(db_path))
     assert code == 2
     assert err.strip() == f"error: {db_path.parent / 'absent.csv'}: no such file"
+
+
+def test_commands_map_names_every_command_of_every_module() -> None:
+    """COMMANDS (what the lazy group loads) and the modules of proclens.commands agree both ways."""
+    import pkgutil
+
+    import proclens.commands
+    from proclens.cli import COMMANDS, module_commands
+
+    defined = {
+        cmd.name: info.name
+        for info in pkgutil.iter_modules(proclens.commands.__path__)
+        for cmd in module_commands(info.name)
+    }
+    assert defined == COMMANDS
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from proclens.cli import COMMANDS
+
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    listed = {line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()}
+    assert listed == set(COMMANDS)
+
+
+def test_xes_ingest_imports_no_dashboard_plotting_or_pandas_stack(tmp_path: Path) -> None:
+    """`proclens ingest` of an XES file loads only what it uses (its peak memory, issue 2)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    probe = (
+        "import sys\n"
+        "from proclens.cli import main\n"
+        "assert main(['ingest', sys.argv[1], '--db', sys.argv[2], '--json']) == 0\n"
+        "heavy = {'dashboards', 'plotly', 'streamlit', 'pm4py', 'sqlglot', 'scipy', 'pandas'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    xes = ROOT / "sample_logs" / "sepsis_cases.xes.gz"
+    args = [sys.executable, "-c", probe, str(xes), str(tmp_path / "s.duckdb")]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
