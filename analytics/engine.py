@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import pandas as pd
+import pyarrow as pa
 
 from proclens.store import EventStore
 
@@ -26,6 +27,11 @@ class Engine(Protocol):
         """Run a query whose result is small (an aggregate) and return it as a DataFrame."""
         ...
 
+    def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """Run a query with one row per case (or more) and return it as an Arrow table:
+        compact columns, no Python object per value."""
+        ...
+
 
 class DuckDBEngine:
     name = "duckdb"
@@ -38,6 +44,9 @@ class DuckDBEngine:
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         return self.store.con.execute(sql, list(params)).df()
+
+    def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        return self.store.con.sql(sql, params=list(params)).to_arrow_table()
 
 
 def engine_for(store_or_engine: EventStore | Engine) -> Engine:

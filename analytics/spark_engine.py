@@ -87,6 +87,11 @@ class SparkEngine:
         rows = [tuple(_value(v) for v in row) for row in result.collect()]
         return pd.DataFrame.from_records(rows, columns=result.columns)
 
+    def arrow(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(self.frame(sql, params), preserve_index=False)
+
     def _register(self, df: Any, source: str) -> None:
         from pyspark.sql import functions as F
 
