@@ -66,7 +66,9 @@ def pairs_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) ->
     Parameters: instances_params(log, flt).
 
     The successor is the instance at the next stored position (`seq` + 1): an equi-join, no
-    sort. With `keep`, the kept instances are sequenced by their stored positions instead."""
+    sort (edges_sql needs only the successor's activity and time, stored with each instance,
+    so it reads no join at all). With `keep`, the kept instances are sequenced by their
+    stored positions instead."""
     if keep is not None:
         w = f"OVER (PARTITION BY case_id ORDER BY {CASE_ORDER})"
         return f"""
@@ -103,7 +105,8 @@ def edges_sql(
     gap = f"({seconds_between('ts', 'next_order_ts')})"
     ok = f"CASE WHEN {gap} >= 0 THEN {gap} END"
     over = f"CASE WHEN {gap} < 0 THEN -{gap} END"
-    pairs = pairs_sql(flt, keep)
+    # unprojected, each instance carries its stored successor (proclens/order.py): a scan
+    pairs = pairs_sql(flt, keep) if keep is not None else instances_sql(flt)
     working = ""
     if cal is not None:
         pairs = with_working_seconds(pairs, {"working_gap_s": ("ts", "next_order_ts")}, cal)

@@ -115,7 +115,7 @@ class SparkEngine:
             events = events.withColumn("is_instance", F.lit(True))
         events.createOrReplaceTempView("exported_events")
         # the stored case order, derived here by the same SQL a load runs (proclens/order.py)
-        self._view("events", f"SELECT *, {order.SEQ_EXPR} AS seq FROM exported_events")
+        self._view("events", f"SELECT *, {order.ORDER_COLUMNS} FROM exported_events")
         self._view("activity_instances", activity_instances_select())
         cases = df.select(
             F.lit(self.log).alias("log"),
