@@ -12,7 +12,10 @@ the source order (see README). It is stored at load time: every instance carries
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+import pyarrow as pa
 
 from analytics.filters import Filter
 
@@ -102,3 +105,35 @@ def iso_date(value: Any) -> str:
 def records(frame: Any) -> list[dict[str, Any]]:
     """A small result DataFrame as JSON-ready dicts (str keys, plain values, null not NaN)."""
     return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+class ColumnMapping(Mapping[str, Any]):
+    """A read-only mapping over two columns of an Arrow table (keys, values): a million cases
+    stay two compact arrays instead of a million Python objects; a key index is built on the
+    first look-up by key. Equal to a dict with the same items; iteration in the table's order."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self._keys = table.column(0)
+        self._values = table.column(1)
+        self._index: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._keys.chunks:
+            yield from chunk.to_pylist()
+
+    def __getitem__(self, key: str) -> Any:
+        if self._index is None:
+            self._index = {k: i for i, k in enumerate(self)}
+        return self._values[self._index[key]].as_py()
+
+    def values(self) -> Any:
+        return self._values.to_pylist()
+
+    def items(self) -> Any:
+        return zip(self, self.values(), strict=True)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self)} items)"

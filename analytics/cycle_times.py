@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from analytics.base import (
     CASE_ORDER,
+    ColumnMapping,
     case_facts_sql,
     instances_params,
     instances_sql,
@@ -58,16 +59,17 @@ def case_durations_sql(flt: Filter | None = None, cal: Calendar | None = None) -
 
 def case_durations(
     store: EventStore | Engine, log: str, flt: Filter | None = None, cal: Calendar | None = None
-) -> dict[str, float]:
-    """case id -> duration in seconds (working seconds when a calendar is given); the keys come
-    in no particular order."""
+) -> ColumnMapping:
+    """case id -> duration in seconds (working seconds when a calendar is given), a mapping
+    held as Arrow columns (one row per case: no Python object per case until asked); the keys
+    come in no particular order."""
     col = "working_s" if cal is not None else "duration_s"
-    frame = engine_for(store).frame(
+    table = engine_for(store).arrow(
         f"SELECT CAST(case_id AS VARCHAR) AS c, CAST({col} AS DOUBLE) AS d "
         f"FROM ({case_durations_sql(flt, cal)}) d",
         instances_params(log, flt),
     )
-    return dict(zip(frame["c"].tolist(), frame["d"].tolist(), strict=True))
+    return ColumnMapping(table)
 
 
 def cycle_times(

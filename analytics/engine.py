@@ -14,6 +14,7 @@ from proclens.store import EventStore
 
 if TYPE_CHECKING:  # frames are built by DuckDB; importing pandas here would tax `proclens ingest`
     import pandas as pd
+    import pyarrow as pa
 
 
 class Engine(Protocol):
@@ -25,6 +26,11 @@ class Engine(Protocol):
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a query whose result is small (an aggregate) and return it as a DataFrame."""
+        ...
+
+    def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """Run a query with one row per case (or more) and return it as an Arrow table:
+        compact columns, no Python object per value."""
         ...
 
 
@@ -39,6 +45,9 @@ class DuckDBEngine:
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         return self.store.con.execute(sql, list(params)).df()
+
+    def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        return self.store.con.sql(sql, params=list(params)).to_arrow_table()
 
 
 def engine_for(store_or_engine: EventStore | Engine) -> Engine:

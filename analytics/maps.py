@@ -66,7 +66,9 @@ def pairs_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) ->
     Parameters: instances_params(log, flt).
 
     The successor is the instance at the next stored position (`seq` + 1): an equi-join, no
-    sort. With `keep`, the kept instances are sequenced by their stored positions instead."""
+    sort (edges_sql needs only the successor's activity and time, stored with each instance,
+    so it reads no join at all). With `keep`, the kept instances are sequenced by their
+    stored positions instead."""
     if keep is not None:
         w = f"OVER (PARTITION BY case_id ORDER BY {CASE_ORDER})"
         return f"""
@@ -93,15 +95,18 @@ def edges_sql(
     cal: Calendar | None = None,
     *,
     per_target: bool = False,
+    cases: bool = True,
 ) -> str:
     """Directly-follows edges with counts and gap statistics (see module docstring); with a
     calendar also `working_*` statistics of the same gaps in working seconds. `per_target`
     adds, from the same pass, the same figures per target over all its sources (rows whose
-    leading `per_target` column is 1 and whose source is null)."""
+    leading `per_target` column is 1 and whose source is null). Without `cases` the distinct
+    case count is left out (edge_cases_sql gives it from the stored variants, far cheaper)."""
     gap = f"({seconds_between('ts', 'next_order_ts')})"
     ok = f"CASE WHEN {gap} >= 0 THEN {gap} END"
     over = f"CASE WHEN {gap} < 0 THEN -{gap} END"
-    pairs = pairs_sql(flt, keep)
+    # unprojected, each instance carries its stored successor (proclens/order.py): a scan
+    pairs = pairs_sql(flt, keep) if keep is not None else instances_sql(flt)
     working = ""
     if cal is not None:
         pairs = with_working_seconds(pairs, {"working_gap_s": ("ts", "next_order_ts")}, cal)
@@ -112,7 +117,7 @@ def edges_sql(
         groups = "GROUPING SETS ((activity, next_activity), (next_activity))"
     return f"""
         SELECT {lead}activity AS source, next_activity AS target, count(*) AS count,
-               count(DISTINCT case_id) AS cases, {_stats(ok)},
+               {"count(DISTINCT case_id) AS cases, " if cases else ""}{_stats(ok)},
                count({over}) AS overlaps, avg({over}) AS overlap_mean_s{working}
         FROM ({pairs}) p
         WHERE next_activity IS NOT NULL
@@ -121,15 +126,55 @@ def edges_sql(
     """
 
 
-def nodes_sql(flt: Filter | None = None, keep: tuple[str, ...] | None = None) -> str:
-    """Activities with events, cases, and service time (end - start) where start is known."""
+def nodes_sql(
+    flt: Filter | None = None, keep: tuple[str, ...] | None = None, *, cases: bool = True
+) -> str:
+    """Activities with events, cases, and service time (end - start) where start is known;
+    without `cases` the distinct case count is left out (activity_cases_sql gives it)."""
     service = f"CASE WHEN start_ts IS NOT NULL THEN {seconds_between('start_ts', 'ts')} END"
+    distinct = "count(DISTINCT case_id) AS cases, " if cases else ""
     return f"""
-        SELECT activity, count(*) AS events, count(DISTINCT case_id) AS cases,
+        SELECT activity, count(*) AS events, {distinct}
                count(start_ts) AS with_start, {_stats(service, "service_")}
         FROM ({_inst(flt, keep)}) inst
         GROUP BY activity
         ORDER BY events DESC, activity
+    """
+
+
+def _variant_steps(flt: Filter | None) -> str:
+    """Per distinct stored variant of the kept cases (`acts`, its `n` cases), one row per
+    directly-follows step (`source`, `target`). Parameters: instances_params()."""
+    return f"""
+        WITH per_variant AS (
+            SELECT k.variant AS acts, count(*) AS n FROM ({case_facts_sql(flt)}) k
+            WHERE k.instances > 1 GROUP BY k.variant),
+        steps AS (SELECT v.acts, v.n, unnest(range(1, array_length(v.acts))) AS i
+                  FROM per_variant v)
+        SELECT DISTINCT s.acts, s.n, s.acts[s.i] AS source, s.acts[s.i + 1] AS target
+        FROM steps s
+    """
+
+
+def edge_cases_sql(flt: Filter | None = None) -> str:
+    """Cases per directly-follows edge (source, target, cases), read from the stored variants:
+    every case of a variant has the same edges, so the distinct cases of an edge are the sum of
+    the case counts of the variants that contain it. Parameters: instances_params()."""
+    return f"""
+        SELECT e.source, e.target, sum(e.n) AS cases FROM ({_variant_steps(flt)}) e
+        GROUP BY e.source, e.target
+    """
+
+
+def activity_cases_sql(flt: Filter | None = None) -> str:
+    """Cases per activity (activity, cases), read from the stored variants (see
+    edge_cases_sql). Parameters: instances_params()."""
+    return f"""
+        WITH per_variant AS (
+            SELECT k.variant AS acts, count(*) AS n FROM ({case_facts_sql(flt)}) k
+            WHERE k.instances > 0 GROUP BY k.variant),
+        steps AS (SELECT DISTINCT v.acts, v.n, unnest(v.acts) AS activity FROM per_variant v)
+        SELECT s.activity, sum(s.n) AS cases FROM steps s GROUP BY s.activity
     """
 
 
@@ -188,13 +233,20 @@ def process_map(
     for edge times."""
     engine = engine_for(store)
     params = map_params(log, flt, keep)
-    nodes = _records(engine, nodes_sql(flt, keep), params)
+    stored = keep is None  # distinct case counts from the stored variants (not projected)
+    nodes = _records(engine, nodes_sql(flt, keep, cases=not stored), params)
+    if stored:
+        per_activity = dict(engine.rows(activity_cases_sql(flt), params))
+        nodes = [_with_cases(n, per_activity.get(n["activity"]), 2) for n in nodes]
     has_start = any(n["with_start"] for n in nodes)
     for n in nodes:
         if not n["with_start"]:
             for key in STAT_KEYS:
                 n["service_" + key] = None
-    edges = _records(engine, edges_sql(flt, keep, cal), params)
+    edges = _records(engine, edges_sql(flt, keep, cal, cases=not stored), params)
+    if stored:
+        per_edge = {(a, b): n for a, b, n in engine.rows(edge_cases_sql(flt), params)}
+        edges = [_with_cases(e, per_edge.get((e["source"], e["target"])), 3) for e in edges]
     starts: dict[str, int] = {}
     ends: dict[str, int] = {}
     for kind, activity, cases in engine.rows(boundaries_sql(flt, keep), params):
@@ -206,6 +258,13 @@ def process_map(
         end_activities=ends,
         edge_time="waiting" if has_start else "completion_to_completion",
     )
+
+
+def _with_cases(row: dict[str, Any], cases: Any, at: int) -> dict[str, Any]:
+    """`row` with its `cases` count inserted as its `at`-th key (where the SQL would put it)."""
+    items = list(row.items())
+    items.insert(at, ("cases", int(cases or 0)))
+    return dict(items)
 
 
 def _records(engine: Engine, sql: str, params: list[Any]) -> list[dict[str, Any]]:

@@ -87,6 +87,11 @@ class SparkEngine:
         rows = [tuple(_value(v) for v in row) for row in result.collect()]
         return pd.DataFrame.from_records(rows, columns=result.columns)
 
+    def arrow(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(self.frame(sql, params), preserve_index=False)
+
     def _register(self, df: Any, source: str) -> None:
         from pyspark.sql import functions as F
 
@@ -110,7 +115,7 @@ class SparkEngine:
             events = events.withColumn("is_instance", F.lit(True))
         events.createOrReplaceTempView("exported_events")
         # the stored case order, derived here by the same SQL a load runs (proclens/order.py)
-        self._view("events", f"SELECT *, {order.SEQ_EXPR} AS seq FROM exported_events")
+        self._view("events", f"SELECT *, {order.ORDER_COLUMNS} FROM exported_events")
         self._view("activity_instances", activity_instances_select())
         cases = df.select(
             F.lit(self.log).alias("log"),

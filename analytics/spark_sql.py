@@ -5,6 +5,8 @@ sqlglot handles most of the dialect; these transforms cover what it does not car
 - `list(x ORDER BY k1, k2)`: Spark's `collect_list` has no ORDER BY, so the values are
   collected as structs `(k1, k2, x)`, sorted (structs sort field by field) and unwrapped;
 - `epoch_us(ts)` -> `unix_micros(ts)`;
+- `list[i]` with a computed index `i` -> `element_at(list, i)` (1-based like DuckDB's `[]`:
+  sqlglot shifts only literal and `array_length` indices to Spark's 0-based `[]`);
 - `median(x)`, `quantile_cont(x, p)` and `percentile_cont(p) WITHIN GROUP (ORDER BY x)` ->
   `percentile(x, p)`: exact and linearly interpolated in both engines (sqlglot's own choice,
   `percentile_approx`, would give different numbers).
@@ -54,6 +56,10 @@ def _ordered_list(node: exp.Expression) -> exp.Expression:
 
 
 def _functions(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        index = node.expressions[0]
+        if not isinstance(index, exp.Literal) and not _is_length(index):
+            return exp.Anonymous(this="ELEMENT_AT", expressions=[node.this, index])
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "epoch_us":
         return exp.Anonymous(this="UNIX_MICROS", expressions=node.expressions)
     if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileCont):
@@ -66,6 +72,11 @@ def _functions(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
         return _percentile(node.this, node.expression)
     return node
+
+
+def _is_length(index: exp.Expression) -> bool:
+    """`array_length(x)`, which sqlglot's parser has already shifted to `size(x) + -1`."""
+    return isinstance(index, exp.Add) and isinstance(index.this, exp.ArraySize)
 
 
 def _percentile(value: exp.Expression, fraction: exp.Expression) -> exp.Expression:

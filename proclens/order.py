@@ -7,7 +7,9 @@ The order is computed when a log is loaded and kept in the store, so analytics n
 events of a case again:
 
 * `events.seq` — the 1-based position of an activity instance in its case (NULL for rows that
-  are not activity instances). The directly-follows pairs are the equi-join (case, seq + 1).
+  are not activity instances), and `events.next_activity` / `events.next_order_ts` — the
+  activity and order time of the next instance of the case (NULL for the last): the
+  directly-follows pairs of the whole log are a scan, no join and no sort.
 * per case in `cases`: `instances` (activity instances), `first_ts` (first start, else end),
   `last_ts` (last end) and `variant` (the activity sequence). Variants, case durations and the
   case-level filters read these instead of the events.
@@ -27,10 +29,25 @@ from proclens.errors import StoreNeedsUpgradeError
 #: column (start time if known, else end time), as analytics' activity_instances has.
 CASE_ORDER = "order_ts, ts, event_index"
 
+#: The window that sequences the activity instances of a case, over the events table.
+ORDER_WINDOW = (
+    "PARTITION BY log, case_id, is_instance ORDER BY coalesce(start_ts, ts), ts, event_index"
+)
+
 #: The position of an events row among the activity instances of its case (NULL for other rows).
-SEQ_EXPR = (
-    "CASE WHEN is_instance THEN row_number() OVER (PARTITION BY log, case_id, is_instance "
-    "ORDER BY coalesce(start_ts, ts), ts, event_index) END"
+SEQ_EXPR = f"CASE WHEN is_instance THEN row_number() OVER ({ORDER_WINDOW}) END"
+
+#: The activity and order time (start, else end) of the next instance in the case (NULL for
+#: the last instance and for other rows): the directly-follows pair without a join.
+NEXT_ACTIVITY_EXPR = f"CASE WHEN is_instance THEN lead(activity) OVER ({ORDER_WINDOW}) END"
+NEXT_ORDER_TS_EXPR = (
+    f"CASE WHEN is_instance THEN lead(coalesce(start_ts, ts)) OVER ({ORDER_WINDOW}) END"
+)
+
+#: The stored order columns of an events row, as a select list over the events table.
+ORDER_COLUMNS = (
+    f"{SEQ_EXPR} AS seq, {NEXT_ACTIVITY_EXPR} AS next_activity, "
+    f"{NEXT_ORDER_TS_EXPR} AS next_order_ts"
 )
 
 #: Per case with activity instances: the derived columns of `cases` (over activity_instances).
@@ -46,10 +63,13 @@ def refresh(con: duckdb.DuckDBPyConnection, log: str, touched: str | None = None
     where = "log = ?" + ("" if touched is None else f" AND case_id IN ({touched})")
     con.execute(
         f"""
-        UPDATE events SET seq = o.seq
-        FROM (SELECT event_index, {SEQ_EXPR} AS seq FROM events WHERE {where}) o
+        UPDATE events SET seq = o.seq, next_activity = o.next_activity,
+                          next_order_ts = o.next_order_ts
+        FROM (SELECT event_index, {ORDER_COLUMNS} FROM events WHERE {where}) o
         WHERE events.log = ? AND events.event_index = o.event_index
-          AND events.seq IS DISTINCT FROM o.seq
+          AND (events.seq IS DISTINCT FROM o.seq
+               OR events.next_activity IS DISTINCT FROM o.next_activity
+               OR events.next_order_ts IS DISTINCT FROM o.next_order_ts)
         """,
         [log, log],
     )
@@ -82,20 +102,26 @@ def _slices(con: duckdb.DuckDBPyConnection, where: str, log: str) -> int:
     return max(1, -(-int(row[0] if row else 0) // FACTS_SLICE))
 
 
-def upgrade(con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
-    """Fill the stored order of logs loaded before it existed; a read-only store cannot be
-    filled and is refused with what to do."""
-    columns = con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'cases' AND column_name = ?",
-        ["instances"],
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+        [table, column],
     ).fetchone()
-    has_column = bool(columns and columns[0])
-    logs = (
-        [str(r[0]) for r in con.execute(
-            "SELECT DISTINCT log FROM cases WHERE instances IS NULL ORDER BY log").fetchall()]
-        if has_column
-        else ["?"]
-    )  # fmt: skip
+    return bool(row and row[0])
+
+
+def upgrade(con: duckdb.DuckDBPyConnection, read_only: bool, everything: bool = False) -> None:
+    """Fill the stored order of logs loaded before it existed (every log when `everything`:
+    the store lacked some order column before its schema was brought up to date); a read-only
+    store cannot be filled and is refused with what to do."""
+    if everything or not has_column(con, "events", "next_order_ts"):
+        every = "SELECT DISTINCT log FROM cases ORDER BY log"
+        logs = [str(r[0]) for r in con.execute(every).fetchall()]
+    elif not has_column(con, "cases", "instances"):
+        logs = ["?"]
+    else:
+        unfilled = "SELECT DISTINCT log FROM cases WHERE instances IS NULL ORDER BY log"
+        logs = [str(r[0]) for r in con.execute(unfilled).fetchall()]
     if not logs:
         return
     if read_only:

@@ -41,11 +41,15 @@ CREATE TABLE IF NOT EXISTS events (
     event_key    VARCHAR,                 -- stable source key for incremental merges, if any
     load_run     BIGINT NOT NULL,
     attributes   JSON,                    -- every other event attribute, typed JSON
-    seq          BIGINT                   -- position of the instance in its case (1, 2, ...;
+    seq          BIGINT,                  -- position of the instance in its case (1, 2, ...;
                                           -- NULL if not an instance); proclens/order.py
+    next_activity VARCHAR,                -- activity of the next instance in the case (NULL:
+    next_order_ts TIMESTAMPTZ             -- last) and its start (else end) time; order.py
 );
 -- Stores created before the stored case order gain it here (proclens/order.py fills it).
 ALTER TABLE events ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS next_activity VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS next_order_ts TIMESTAMPTZ;
 
 -- Every case of every log, including cases with no events (empty XES traces).
 CREATE TABLE IF NOT EXISTS cases (
@@ -148,6 +152,7 @@ CREATE TABLE IF NOT EXISTS ocel_o2o (
 -- is that position, stored at load time (proclens/order.py).
 CREATE OR REPLACE VIEW activity_instances AS
 SELECT log, case_id, activity, ts, start_ts, coalesce(start_ts, ts) AS order_ts,
-       resource, department, lifecycle, event_index, attributes, seq
+       resource, department, lifecycle, event_index, attributes, seq, next_activity,
+       next_order_ts
 FROM events
 WHERE is_instance;

@@ -52,10 +52,12 @@ class EventStore:
         try:
             configure(con)
             store = cls(con, db, read_only)
+            # a store written before some stored-order column existed is refilled entirely
+            stale = _has_events(con) and not order.has_column(con, "events", "next_order_ts")
             if not read_only:
                 con.execute(schema_sql())
             if _has_events(con):
-                order.upgrade(con, read_only)
+                order.upgrade(con, read_only, everything=stale)
         except BaseException:
             con.close()  # a refused store leaves no connection behind in this process
             raise

@@ -31,7 +31,8 @@ def facts(store: EventStore) -> list[tuple[Any, ...]]:
 
 def positions(store: EventStore) -> list[tuple[Any, ...]]:
     return store.con.execute(
-        "SELECT case_id, seq, activity, ts FROM events WHERE is_instance ORDER BY case_id, seq"
+        "SELECT case_id, seq, activity, ts, next_activity, next_order_ts FROM events"
+        " WHERE is_instance ORDER BY case_id, seq"
     ).fetchall()
 
 
@@ -128,20 +129,33 @@ def test_busy_idle_without_start_times_equals_the_ordered_passes() -> None:
 
 
 def recomputed(store: EventStore) -> list[tuple[Any, ...]]:
-    """The per-case facts computed from the events by the order's definition, without `seq`."""
+    """The per-case facts computed from the events by the order's definition, without `seq`
+    or the stored successors: with each case the (activity, next activity, next order time)
+    of its instances in order."""
     return store.con.execute(
-        """SELECT c.log, c.case_id, count(i.case_id), min(i.order_ts), max(i.ts),
+        """WITH i AS (
+               SELECT log, case_id, activity, ts, order_ts, event_index,
+                      lead(activity) OVER w AS na, lead(order_ts) OVER w AS nt
+               FROM activity_instances
+               WINDOW w AS (PARTITION BY log, case_id ORDER BY order_ts, ts, event_index))
+           SELECT c.log, c.case_id, count(i.case_id), min(i.order_ts), max(i.ts),
                   coalesce(list(i.activity ORDER BY i.order_ts, i.ts, i.event_index)
+                           FILTER (WHERE i.case_id IS NOT NULL), []),
+                  coalesce(list((i.activity, i.na, i.nt) ORDER BY i.order_ts, i.ts, i.event_index)
                            FILTER (WHERE i.case_id IS NOT NULL), [])
-           FROM cases c LEFT JOIN activity_instances i ON i.log = c.log AND i.case_id = c.case_id
+           FROM cases c LEFT JOIN i ON i.log = c.log AND i.case_id = c.case_id
            GROUP BY c.log, c.case_id ORDER BY c.log, c.case_id"""
     ).fetchall()
 
 
 def stored(store: EventStore) -> list[tuple[Any, ...]]:
     return store.con.execute(
-        "SELECT log, case_id, instances, first_ts, last_ts, variant FROM cases"
-        " ORDER BY log, case_id"
+        """SELECT c.log, c.case_id, any_value(c.instances), any_value(c.first_ts),
+                  any_value(c.last_ts), any_value(c.variant),
+                  coalesce(list((i.activity, i.next_activity, i.next_order_ts) ORDER BY i.seq)
+                           FILTER (WHERE i.case_id IS NOT NULL), [])
+           FROM cases c LEFT JOIN activity_instances i ON i.log = c.log AND i.case_id = c.case_id
+           GROUP BY c.log, c.case_id ORDER BY c.log, c.case_id"""
     ).fetchall()
 
 
@@ -182,7 +196,8 @@ def test_a_store_of_the_schema_before_the_stored_order_is_upgraded(tmp_path: Pat
             " coalesce(start_ts, ts) AS order_ts, resource, department, lifecycle, event_index,"
             " attributes FROM events WHERE is_instance"
         )
-        store.con.execute("ALTER TABLE events DROP COLUMN seq")
+        for col in ("seq", "next_activity", "next_order_ts"):
+            store.con.execute(f"ALTER TABLE events DROP COLUMN {col}")
         for col in ("instances", "first_ts", "last_ts", "variant"):
             store.con.execute(f"ALTER TABLE cases DROP COLUMN {col}")
     with pytest.raises(StoreError, match="older ProcLens"):
@@ -205,3 +220,23 @@ def test_facts_computed_in_slices_equal_one_update(monkeypatch: pytest.MonkeyPat
     assert proclens.order._slices(sliced.con, "log = ?", "l") > 5
     assert facts(sliced) == facts(whole)
     assert len({tuple(f[4] or ()) for f in facts(whole)}) > 3
+
+
+def test_a_store_with_positions_but_no_stored_successors_is_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "older.duckdb"
+    with EventStore.open(db) as store:
+        load(store, RowSource(FIRST), log="l")
+        want = stored(store)
+        assert any(step[1] is not None for case in want for step in case[6])
+        store.con.execute("DROP VIEW activity_instances")  # as the schema with only seq made it
+        store.con.execute(
+            "CREATE VIEW activity_instances AS SELECT log, case_id, activity, ts, start_ts,"
+            " coalesce(start_ts, ts) AS order_ts, resource, department, lifecycle, event_index,"
+            " attributes, seq FROM events WHERE is_instance"
+        )
+        for col in ("next_activity", "next_order_ts"):
+            store.con.execute(f"ALTER TABLE events DROP COLUMN {col}")
+    with pytest.raises(StoreError, match="older ProcLens"):
+        EventStore.open(db, read_only=True)
+    with EventStore.open(db) as store:
+        assert stored(store) == want == recomputed(store)
