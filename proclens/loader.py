@@ -23,6 +23,7 @@ read = loaded + rejected + unchanged; `record_failed_run` logs a run that did no
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 from collections.abc import Callable
@@ -38,6 +39,7 @@ from connectors.base import EVENT_SCHEMA, Source
 from proclens import order
 from proclens.columns import COMPLETE_TRANSITIONS, START_TRANSITIONS
 from proclens.errors import RejectedRowsError, StoreError
+from proclens.settings import setting
 from proclens.store import EventStore
 
 # Arrow's default allocator keeps freed batch memory for reuse; over millions of events handed
@@ -105,15 +107,38 @@ def load(
         try:
             _create_staging(store.con)
             _stage(store.con, source, staged, progress)  # step 1, outside the transaction
-            with store.transaction() as con:
-                return load_in_transaction(
-                    con, source, log=log, mode=mode, fingerprint=fingerprint, strict=strict,
-                    staged=staged,
-                )  # fmt: skip
+            # Some work cannot spill (the cases' key index, per-case lists): a load that runs
+            # out of its budget is rolled back and run again from the staged rows under a
+            # larger one, up to the store's memory limit (PROCLENS_MEMORY_LIMIT).
+            *smaller, largest = [setting("load_memory_limit"), "512MB", setting("memory_limit")]
+            for budget in smaller:
+                store.con.execute(f"SET memory_limit = '{budget}'")
+                with contextlib.suppress(duckdb.OutOfMemoryException):
+                    return _load_staged(store, source, log, mode, fingerprint, strict, staged)
+            store.con.execute(f"SET memory_limit = '{largest}'")
+            return _load_staged(store, source, log, mode, fingerprint, strict, staged)
         except BaseException:
             with contextlib.suppress(duckdb.Error):  # the load's own error is the one to report
                 _drop_staging(store.con)
             raise
+
+
+def _load_staged(
+    store: EventStore,
+    source: Source,
+    log: str,
+    mode: Mode,
+    fingerprint: str | None,
+    strict: bool,
+    staged: LoadReport,
+) -> LoadReport:
+    """One attempt at the transaction of `load` over rows already staged (a fresh copy of
+    their report each time: a rolled-back attempt leaves nothing behind)."""
+    with store.transaction() as con:
+        return load_in_transaction(
+            con, source, log=log, mode=mode, fingerprint=fingerprint, strict=strict,
+            staged=copy.deepcopy(staged),
+        )  # fmt: skip
 
 
 def load_in_transaction(

@@ -41,6 +41,42 @@ def test_counts_reconcile_and_rejected_rows_are_kept(store: EventStore) -> None:
     assert store.logs()[0]["rows_read"] == 3
 
 
+def test_a_load_out_of_its_budget_runs_again_under_a_larger_one(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Work that cannot spill (the cases' key index) may exceed the load budget: the attempt is
+    rolled back and the staged rows are loaded again under a larger budget, exactly once."""
+    import duckdb
+
+    import proclens.loader
+
+    real = proclens.loader.load_in_transaction
+    budgets: list[str] = []
+
+    def short_of_memory_once(con: duckdb.DuckDBPyConnection, *args: object, **kw: object) -> object:
+        budgets.append(str(con.execute("SELECT current_setting('memory_limit')").fetchone()))
+        report = real(con, *args, **kw)  # type: ignore[arg-type]
+        if len(budgets) == 1:  # after writing every table, as a late out-of-memory would
+            raise duckdb.OutOfMemoryException("failed to allocate (test)")
+        return report
+
+    monkeypatch.setattr(proclens.loader, "load_in_transaction", short_of_memory_once)
+    src = RowSource(
+        [ev("c1", "a", "2024-01-01T10:00"), ev("c1", "b", "2024-01-01T11:00"),
+         ev("c2", "a", "2024-01-02T10:00")],
+        rejected=[RejectedRow("row 4", "c3,,2024", "no activity")],
+    )  # fmt: skip
+    report = load(store, src, log="l")
+    assert len(budgets) == 2
+    assert budgets[0] != budgets[1]  # the second attempt ran under a larger limit
+    assert (report.read, report.loaded, report.rejected) == (4, 3, 1)
+    counts = [store.con.execute(f"SELECT count(*) FROM {table} WHERE log = 'l'").fetchone()
+              for table in ("events", "cases", "rejected_rows", "logs")]  # fmt: skip
+    assert counts == [(3,), (2,), (1,), (1,)]  # the rolled-back attempt left nothing
+    runs = store.con.execute("SELECT count(*) FROM load_runs WHERE log = 'l'").fetchone()
+    assert runs == (1,)
+
+
 def test_exact_duplicates_are_set_aside_but_rework_and_near_duplicates_stay(
     store: EventStore,
 ) -> None:
