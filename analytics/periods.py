@@ -25,11 +25,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from analytics.base import instances_params, instances_sql, iso_date, records
+from analytics.base import (
+    case_facts_sql,
+    instances_params,
+    instances_sql,
+    iso_date,
+    records,
+    seconds_between,
+)
 from analytics.cycle_times import case_durations_sql
 from analytics.engine import Engine, engine_for
 from analytics.filters import Filter
-from analytics.variants import case_sequences_sql
 from proclens.errors import ConfigError
 from proclens.store import EventStore
 
@@ -169,11 +175,10 @@ def period_figures(
     frame = engine_for(store).frame(
         f"""
         WITH inst AS ({instances_sql(flt)}),
-        d AS ({case_durations_sql(flt)}),
-        done AS (
-            SELECT d.duration_s, s.variant FROM d JOIN ({case_sequences_sql(flt)}) s
-              ON s.case_id = d.case_id
-            WHERE d."end" > ? AND d."end" <= ?)
+        d AS (SELECT first_ts AS start, last_ts AS "end", variant,
+                     {seconds_between("first_ts", "last_ts")} AS duration_s
+              FROM ({case_facts_sql(flt)}) c WHERE instances > 0),
+        done AS (SELECT duration_s, variant FROM d WHERE "end" > ? AND "end" <= ?)
         SELECT
             (SELECT count(*) FROM d WHERE start > ? AND start <= ?) AS cases_started,
             count(*) AS cases_finished,
@@ -187,7 +192,7 @@ def period_figures(
               AS sla_share
         FROM done
         """,
-        [*params, *params, *params, lo, hi, lo, hi, lo, hi, lo, hi, threshold_s],
+        [*params, *params, lo, hi, lo, hi, lo, hi, lo, hi, threshold_s],
     )
     row = records(frame)[0]
     return {"from": lo.isoformat(), "to": hi.isoformat()} | {k: row[k] for k in PERIOD_FIGURES}
