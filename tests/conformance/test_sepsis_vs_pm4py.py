@@ -100,3 +100,19 @@ def test_sepsis_deviations_per_activity_equal_pm4py(
     assert ours_inserted == dict(inserted)
     assert sum(skipped.values()) > 0
     assert sum(inserted.values()) > 0
+
+
+@pytest.mark.slow
+def test_sepsis_precision_equals_pm4py(sepsis: tuple[ProcessModel, ConformanceResult]) -> None:
+    """Escaping-edges precision equals pm4py's token-based ETC precision on the same cases."""
+    import pm4py
+    from pm4py.objects.log.obj import EventLog
+
+    model, ours = sepsis
+    traces = [
+        tr for tr, v in zip(_traces(ours), ours.variants, strict=True) for _ in range(v.cases)
+    ]
+    assert len(traces) == 1050
+    theirs = pm4py.precision_token_based_replay(EventLog(traces), model.net, model.im, model.fm)
+    assert 0.0 < ours.precision < 1.0
+    assert ours.precision == pytest.approx(theirs, abs=1e-12)
