@@ -12,14 +12,23 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analytics.conformance.check import check_conformance
+from analytics.conformance.check import (
+    Method,
+    VariantResult,
+    check_conformance,
+    results_by_variant,
+)
 from analytics.conformance.mapping import LabelMapping, suggest_mapping
+from analytics.conformance.memo import memo_key, stored_results
 from analytics.conformance.model import ProcessModel, load_model
 from analytics.conformance.report import case_deviations, deviations_over_time
 from analytics.conformance.rules import check_rules, load_rules
@@ -41,6 +50,15 @@ MODEL_SUFFIXES = (".bpmn", ".pnml")
 TOTAL_BUDGET_S = 60.0
 
 Pairs = tuple[tuple[str, str | None], ...]
+Known = dict[tuple[str, ...], VariantResult]
+
+#: Per-variant results of the whole log, per (store, data version, log, model, mapping,
+#: method): a variant's result does not depend on which cases show it, so a filter change
+#: only counts the filtered cases' variants and sums their results (no replay or alignment).
+#: The few newest are kept, for every session of the server.
+_KNOWN: OrderedDict[tuple[Any, ...], Known] = OrderedDict()
+_KNOWN_KEPT = 4
+_KNOWN_LOCK = threading.Lock()
 
 
 def bundled_models(folder: Path | None = None) -> list[Path]:
@@ -91,8 +109,21 @@ def pairs_from_frame(frame: pd.DataFrame) -> Pairs:
     return tuple(out)
 
 
+def forget() -> None:
+    """Drop the per-variant results kept in this process (benchmarks measure a cold page)."""
+    with _KNOWN_LOCK:
+        _KNOWN.clear()
+
+
 def _activities(store: EventStore, log: str) -> list[str]:
     return sorted({a for v, _ in variant_counts(DuckDBEngine(store), log) for a in v})
+
+
+@lru_cache(maxsize=8)
+def _model(model_path: str, model_hash: str, activities: tuple[str, ...]) -> ProcessModel:
+    """The model read once per content (`model_hash`) and log activities: reading checks its
+    soundness, which takes a while for a large model. Callers only read it."""
+    return load_model(model_path, activities=list(activities))
 
 
 def suggestion(
@@ -100,7 +131,7 @@ def suggestion(
 ) -> dict[str, Any]:
     """The model's summary, the log's activities and the suggested task -> activity mapping."""
     activities = _activities(store, log)
-    model = load_model(model_path, activities=activities)
+    model = _model(model_path, model_hash, tuple(activities))
     suggested = suggest_mapping(model.tasks, activities)
     rows = [
         {"task": task, "activity": suggested.labels[task], "score": suggested.scores[task]}
@@ -120,16 +151,30 @@ def conformance(
 ) -> dict[str, Any]:
     """Fitness, precision, deviations per activity and over time, and the deviating cases."""
     flt = to_filter(chips)
-    model = load_model(model_path, activities=_activities(store, log))
-    result = check_conformance(
-        store,
-        log,
-        model,
-        LabelMapping(dict(pairs)),
-        method="alignments" if method == "alignments" else "token-replay",
-        total_budget_s=TOTAL_BUDGET_S,
-        flt=flt,
-    )
+    model = _model(model_path, model_hash, tuple(_activities(store, log)))
+    checked_method: Method = "alignments" if method == "alignments" else "token-replay"
+    mapping = LabelMapping(dict(pairs))
+    key = (str(store.path), store.data_version(), log, model_hash, pairs, checked_method)
+    whole = None
+    with _KNOWN_LOCK:  # one check per key, also when several sessions ask at once
+        known = _KNOWN.get(key)
+        if known is None:  # the results `proclens conform` kept, and the variants it did not see
+            stored = stored_results(store, memo_key(model, mapping, checked_method))
+            whole = check_conformance(
+                store, log, model, mapping, checked_method, total_budget_s=TOTAL_BUDGET_S,
+                known=stored,
+            )  # fmt: skip
+            known = _KNOWN[key] = results_by_variant(whole)
+            while len(_KNOWN) > _KNOWN_KEPT:
+                _KNOWN.popitem(last=False)
+    result = (
+        whole
+        if whole is not None and flt.is_empty()
+        else check_conformance(
+            store, log, model, mapping, checked_method, total_budget_s=TOTAL_BUDGET_S,
+            flt=flt, known=known,
+        )
+    )  # fmt: skip
     cases = case_deviations(store, log, result, flt)
     deviating = cases[~cases["fits"]].sort_values(["fitness", "case_id"]).reset_index(drop=True)
     return {
@@ -214,7 +259,7 @@ def figures(
     cached one, as checking the log again costs as much as the first time."""
     if found is None:
         found = conformance(store, log, chips, model_path, model_hash, pairs, method)
-    designed = designed_graph(load_model(model_path, activities=_activities(store, log)))
+    designed = designed_graph(_model(model_path, model_hash, tuple(_activities(store, log))))
     marks = mark_deviations(
         designed, found["deviations"], pairs, int(found["summary"]["cases"]), words
     )

@@ -147,6 +147,22 @@ CREATE TABLE IF NOT EXISTS ocel_o2o (
     qualifier      VARCHAR
 );
 
+-- Conformance results per variant (analytics/conformance/memo.py): a variant's result depends
+-- only on its activities, the designed model as relabelled by the mapping, and the method, all
+-- in `memo_key`; `proclens conform` keeps the exact ones it computed, later checks reuse them.
+CREATE TABLE IF NOT EXISTS conformance_memo (
+    memo_key   VARCHAR NOT NULL,          -- sha256 of model bytes, process, method, mapping
+    vkey       VARCHAR NOT NULL,          -- the variant's activities joined by U+001F
+    variant    VARCHAR[] NOT NULL,
+    fitness    DOUBLE NOT NULL,
+    fits       BOOLEAN NOT NULL,
+    cost       INTEGER,                   -- alignment cost (NULL for token replay)
+    skipped    VARCHAR[] NOT NULL,        -- model moves
+    inserted   VARCHAR[] NOT NULL,        -- log moves / events replayed with missing tokens
+    tokens     INTEGER[],                 -- token replay: missing, consumed, remaining, produced
+    PRIMARY KEY (memo_key, vkey)
+);
+
 -- The unit every analysis counts: one row per activity instance, in a defined order.
 -- Order inside a case: order_ts (start if known, else end), then ts, then event_index; `seq`
 -- is that position, stored at load time (proclens/order.py).

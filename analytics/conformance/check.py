@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from analytics.conformance.align import Aligner, Alignment
@@ -42,6 +42,8 @@ class VariantResult:
     skipped: list[str] = field(default_factory=list)  # model moves
     inserted: list[str] = field(default_factory=list)  # log moves
     fell_back: bool = False  # budget ran out: approximate alignment (fitness is a lower bound)
+    tokens: tuple[int, int, int, int] | None = None  # token replay: missing, consumed, remaining,
+    # produced (None for alignments)
 
 
 @dataclass
@@ -104,12 +106,16 @@ def check_conformance(
     progress: Callable[[int, int | None], None] | None = None,
     total_budget_s: float | None = None,
     flt: Filter | None = None,
+    known: Mapping[tuple[str, ...], VariantResult] | None = None,
 ) -> ConformanceResult:
     """Fitness, precision, fitting share and deviations of `log` against `model`.
 
     `budget_s` bounds the search per variant, `total_budget_s` the whole alignment phase:
     once it is spent, the remaining variants get the approximate alignment at once.
-    `flt` narrows the cases (the dashboard's global filter).
+    `flt` narrows the cases (the dashboard's global filter). `known`: results of an earlier
+    check with the same model, mapping and method, by variant (`results_by_variant`): a
+    variant's result does not depend on which cases show it, so those variants are not
+    aligned or replayed again (the dashboard's filter changes).
     """
     if method not in METHODS:
         raise ProcLensError(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
@@ -120,11 +126,20 @@ def check_conformance(
     mapping = mapping or exact_mapping(model.tasks, activities)
     mapped = relabel(model, mapping)
     aligner = Aligner(mapped.graph)
+    known = known or {}
+    todo = [(v, n) for v, n in variants if v not in known]
     if method == "alignments":
-        results = _align_all(aligner, variants, budget_s, progress, total_budget_s)
+        done = _align_all(aligner, todo, budget_s, progress, total_budget_s)
+    else:
+        done = _replay_all(mapped, todo)
+    fresh = {r.variant: r for r in done}
+    results = [fresh[v] if v in fresh else replace(known[v], cases=n) for v, n in variants]
+    if method == "alignments":
         fitness = _alignment_log_fitness(results, aligner.min_length)
     else:
-        results, fitness = _replay_all(mapped, variants)
+        fitness = log_fitness(
+            [r.tokens or (0, 0, 0, 0) for r in results], [r.cases for r in results]
+        )
     cases = sum(n for _, n in variants)
     return ConformanceResult(
         log=log,
@@ -176,15 +191,22 @@ def _alignment_log_fitness(results: list[VariantResult], min_length: int) -> flo
 
 def _replay_all(
     model: ProcessModel, variants: list[tuple[tuple[str, ...], int]]
-) -> tuple[list[VariantResult], float]:
-    traces = [v for v, _ in variants]
-    counts = [n for _, n in variants]
-    replayed = token_replay(model, traces)
-    results = [
-        VariantResult(v, n, r.fitness, r.fits, None, [], list(r.inserted))
+) -> list[VariantResult]:
+    if not variants:
+        return []
+    replayed = token_replay(model, [v for v, _ in variants])
+    return [
+        VariantResult(
+            v, n, r.fitness, r.fits, None, [], list(r.inserted),
+            tokens=(r.missing, r.consumed, r.remaining, r.produced),
+        )
         for (v, n), r in zip(variants, replayed, strict=True)
-    ]
-    return results, log_fitness(replayed, counts)
+    ]  # fmt: skip
+
+
+def results_by_variant(result: ConformanceResult) -> dict[tuple[str, ...], VariantResult]:
+    """The per-variant results of a check, to pass as `known` to a later one."""
+    return {r.variant: r for r in result.variants}
 
 
 def _deviation_counts(results: list[VariantResult]) -> list[dict[str, Any]]:

@@ -49,11 +49,14 @@ def token_replay(model: Any, variants: list[tuple[str, ...]]) -> list[ReplayResu
     return out
 
 
-def log_fitness(results: list[ReplayResult], counts: list[int]) -> float:
-    missing = sum(r.missing * n for r, n in zip(results, counts, strict=True))
-    consumed = sum(r.consumed * n for r, n in zip(results, counts, strict=True))
-    remaining = sum(r.remaining * n for r, n in zip(results, counts, strict=True))
-    produced = sum(r.produced * n for r, n in zip(results, counts, strict=True))
+def log_fitness(tokens: list[tuple[int, int, int, int]], counts: list[int]) -> float:
+    """Token-based log fitness from each variant's (missing, consumed, remaining, produced)
+    tokens and its number of cases."""
+    pairs = list(zip(tokens, counts, strict=True))
+    missing = sum(t[0] * n for t, n in pairs)
+    consumed = sum(t[1] * n for t, n in pairs)
+    remaining = sum(t[2] * n for t, n in pairs)
+    produced = sum(t[3] * n for t, n in pairs)
     left = 1.0 - missing / consumed if consumed else 1.0
     right = 1.0 - remaining / produced if produced else 1.0
     return 0.5 * left + 0.5 * right

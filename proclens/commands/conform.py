@@ -8,11 +8,18 @@ from pathlib import Path
 import click
 
 from analytics.conformance.check import DEFAULT_BUDGET_S, METHODS, check_conformance
-from analytics.conformance.mapping import load_mapping, save_mapping, suggest_mapping
+from analytics.conformance.mapping import (
+    exact_mapping,
+    load_mapping,
+    save_mapping,
+    suggest_mapping,
+)
+from analytics.conformance.memo import memo_key, save_results, stored_results
 from analytics.conformance.model import load_model
 from analytics.conformance.report import deviations_over_time
 from analytics.conformance.rules import check_rules, load_rules
 from analytics.engine import DuckDBEngine
+from proclens.errors import StoreError
 from proclens.options import db_option, emit_json, json_option, log_option
 from proclens.progress import progress_bar
 from proclens.store import EventStore
@@ -37,21 +44,38 @@ def _activities(store: EventStore, log: str) -> list[str]:
               help="Label mapping YAML (from 'proclens suggest-mapping').")  # fmt: skip
 @click.option("--method", type=click.Choice(METHODS), default="alignments", show_default=True)
 @click.option("--rules", "rules_file", type=model_path, default=None, help="Rules YAML file.")
-@click.option("--budget", type=float, default=DEFAULT_BUDGET_S, show_default=True,
-              help="Seconds of alignment search per variant before the fallback.")  # fmt: skip
+@click.option(
+    "--budget",
+    type=float,
+    default=DEFAULT_BUDGET_S,
+    show_default=True,
+    help="Seconds of alignment search per variant before the fallback.",
+)
+@click.option(
+    "--save/--no-save",
+    default=True,
+    show_default=True,
+    help="Keep the per-variant results in the store: later checks with this model, "
+    "mapping and method (and the dashboard's Conformance page) reuse them.",
+)
 @process_option
 @db_option
 @json_option
 def conform(
     log: str | None, model_file: Path, mapping_file: Path | None, method: str,
-    rules_file: Path | None, budget: float, process: str | None, db: str | None, as_json: bool,
+    rules_file: Path | None, budget: float, save: bool, process: str | None, db: str | None,
+    as_json: bool,
 ) -> None:  # fmt: skip
     """Fitness, precision and deviations of a log against a designed model; rule checks."""
     rules = load_rules(rules_file) if rules_file else []
     with EventStore.open(db, read_only=True) as store:
         name = store.require_log(log)
-        model = load_model(model_file, process, _activities(store, name))
+        activities = _activities(store, name)
+        model = load_model(model_file, process, activities)
         mapping = load_mapping(mapping_file) if mapping_file else None
+        mapping = mapping or exact_mapping(model.tasks, activities)
+        key = memo_key(model, mapping, method)  # type: ignore[arg-type]
+        known = stored_results(store, key)
         show = not as_json and sys.stderr.isatty()
         with progress_bar("aligning", enabled=show, unit="variants") as advance:
             result = check_conformance(
@@ -62,9 +86,17 @@ def conform(
                 method,  # type: ignore[arg-type]
                 budget_s=budget,
                 progress=advance,
+                known=known,
             )
         rule_results = check_rules(DuckDBEngine(store), name, rules)
         monthly = deviations_over_time(store, name, result, "month")
+    fresh = [v for v in result.variants if v.variant not in known]
+    if save and fresh:
+        try:
+            with EventStore.open(db) as store:
+                save_results(store, key, fresh)
+        except StoreError as exc:  # the result stands; only the reuse is lost
+            click.echo(f"warning: results not kept for reuse: {exc}", err=True)
     over_time = [
         {"month": str(r["period"])[:7], "cases": int(r["cases"]),
          "fitting_share": float(r["fitting_share"]), "mean_fitness": float(r["mean_fitness"]),
