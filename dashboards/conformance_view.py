@@ -28,7 +28,7 @@ from analytics.conformance.check import (
     results_by_variant,
 )
 from analytics.conformance.mapping import LabelMapping, suggest_mapping
-from analytics.conformance.memo import memo_key, stored_results
+from analytics.conformance.memo import memo_key, save_results, stored_results
 from analytics.conformance.model import ProcessModel, load_model
 from analytics.conformance.report import case_deviations, deviations_over_time
 from analytics.conformance.rules import check_rules, load_rules
@@ -107,6 +107,18 @@ def pairs_from_frame(frame: pd.DataFrame) -> Pairs:
         text = None if activity is None or pd.isna(activity) else str(activity).strip()
         out.append((str(task), text or None))
     return tuple(out)
+
+
+def keep_check(store: EventStore, log: str, model_path: Path) -> int:
+    """Check `log` against `model_path` as the page first does (the suggested mapping, token
+    replay) and keep the per-variant results in the (writable) store, so the page opens at
+    once; returns how many variants were kept. The demo store does this for each log's
+    bundled model."""
+    activities = _activities(store, log)
+    model = _model(str(model_path), file_hash(model_path.read_bytes()), tuple(activities))
+    mapping = LabelMapping(dict(suggest_mapping(model.tasks, activities).labels))
+    result = check_conformance(store, log, model, mapping, "token-replay")
+    return save_results(store, memo_key(model, mapping, "token-replay"), result.variants)
 
 
 def forget() -> None:

@@ -91,10 +91,24 @@ def build_demo_store(
                     fingerprint=file_fingerprint(path),
                 )
                 names.append(report.log)
+            _keep_checks(store, names, say)
         partial.rename(db)
     finally:
         partial.unlink(missing_ok=True)
     return names
+
+
+def _keep_checks(store: EventStore, logs: list[str], say: Callable[[str], None]) -> None:
+    """Check each log against the bundled model the Conformance page offers it first, and
+    keep the results (the page then opens at once)."""
+    from dashboards.conformance_view import bundled_models, default_model, keep_check
+
+    models = bundled_models()
+    for log in logs:
+        k = default_model(models, log)
+        if models and models[k].stem.casefold().split("_")[0] in log.casefold():
+            say(f"checking {log} against {models[k].name} ...")
+            keep_check(store, log, models[k])
 
 
 def _open(path: Path) -> Source:

@@ -193,3 +193,22 @@ def test_the_designed_model_carries_the_deviation_counts(sample_env: Path) -> No
         == outside
     )
     assert drawn["svg"]["discovered"].count("<title>") > 5
+
+
+def test_demo_store_keeps_the_check_the_page_starts_with(sample_env: Path) -> None:
+    """The demo store holds the results of the page's first check (suggested mapping, token
+    replay) for every Sepsis variant, so the page replays nothing when it opens."""
+    from analytics.conformance.mapping import LabelMapping
+    from analytics.conformance.memo import memo_key, stored_results
+
+    with EventStore.open(sample_env, read_only=True) as store:
+        variants = variant_counts(DuckDBEngine(store), LOG)
+        activities = sorted({a for v, _ in variants for a in v})
+        model = load_model(MODEL, activities=activities)
+        mapping = LabelMapping(dict(suggest_mapping(model.tasks, activities).labels))
+        kept = stored_results(store, memo_key(model, mapping, "token-replay"))
+        fresh = check_conformance(store, LOG, model, mapping, method="token-replay")
+    assert set(kept) == {v for v, _ in variants}
+    assert {v: (r.fitness, r.tokens) for v, r in kept.items()} == {
+        r.variant: (r.fitness, r.tokens) for r in fresh.variants
+    }
