@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from analytics.calendar import Calendar
 from analytics.engine import Engine
 from analytics.filters import Filter
-from analytics.maps import ProcessMap, process_map
+from analytics.maps import ProcessMap, frequency_map, process_map
 from proclens.store import EventStore
 
 START, END = "\u25b6start", "\u25a0end"  # virtual nodes; cannot clash with activity text use
@@ -38,12 +38,19 @@ def simplify(
     activities_pct: float = 100.0,
     paths_pct: float = 100.0,
     cal: Calendar | None = None,
+    times: bool = True,
 ) -> ProcessMap:
-    full = process_map(store, log, flt, cal=cal)
+    """Without `times` only the frequencies are worked out (maps.frequency_map)."""
+    full = process_map(store, log, flt, cal=cal) if times else frequency_map(store, log, flt)
     ranked = sorted(full.nodes, key=lambda n: (-n["events"], n["activity"]))
     n_keep = max(1, math.ceil(len(ranked) * activities_pct / 100)) if ranked else 0
     keep = tuple(n["activity"] for n in ranked[:n_keep])
-    pmap = process_map(store, log, flt, keep=keep, cal=cal) if n_keep < len(ranked) else full
+    pmap = full
+    if n_keep < len(ranked):
+        if times:
+            pmap = process_map(store, log, flt, keep=keep, cal=cal)
+        else:
+            pmap = frequency_map(store, log, flt, keep=keep)
     counts: dict[Edge, int] = {(e["source"], e["target"]): e["count"] for e in pmap.edges}
     counts.update({(START, a): c for a, c in pmap.start_activities.items()})
     counts.update({(a, END): c for a, c in pmap.end_activities.items()})

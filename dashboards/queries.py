@@ -78,11 +78,18 @@ def activity_names(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list
 
 
 def process_map(
-    store: EventStore, log: str, chips: tuple[Chip, ...], activities_pct: float, paths_pct: float
+    store: EventStore,
+    log: str,
+    chips: tuple[Chip, ...],
+    activities_pct: float,
+    paths_pct: float,
+    times: bool = True,
 ) -> dict[str, Any]:
+    """The simplified map; without `times` frequencies only (from the stored variants)."""
     pmap = simplify(
-        store, log, to_filter(chips), activities_pct=activities_pct, paths_pct=paths_pct
-    )
+        store, log, to_filter(chips), activities_pct=activities_pct, paths_pct=paths_pct,
+        times=times,
+    )  # fmt: skip
     return pmap.to_json()
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from analytics.cycle_times import case_durations
 from analytics.engine import DuckDBEngine
-from analytics.maps import process_map
+from analytics.filters import Filter
+from analytics.maps import frequency_map, process_map
 from analytics.variants import variant_counts, variants
 from proclens.loader import load
 from proclens.store import EventStore
@@ -55,6 +56,46 @@ def test_map_equals_discover_dfg(loaded: tuple[EventStore, pd.DataFrame]) -> Non
     assert pmap.end_activities == dict(ends)
     counts = df["concept:name"].value_counts().to_dict()
     assert {n["activity"]: n["events"] for n in pmap.nodes} == counts
+
+
+def test_frequency_map_equals_discover_dfg_and_the_full_map(
+    loaded: tuple[EventStore, pd.DataFrame],
+) -> None:
+    """The frequencies read from the stored variants equal pm4py's DFG, and equal the event
+    scan's (process_map) for a filtered and for a projected view too."""
+    import pm4py
+
+    store, df = loaded
+    dfg, starts, ends = pm4py.discover_dfg(df)
+    fmap = frequency_map(store, "l")
+    assert {(e["source"], e["target"]): e["count"] for e in fmap.edges} == dict(dfg)
+    assert fmap.start_activities == dict(starts)
+    assert fmap.end_activities == dict(ends)
+    assert {n["activity"]: n["events"] for n in fmap.nodes} == df[
+        "concept:name"
+    ].value_counts().to_dict()
+
+    def counts(pmap: Any) -> tuple[Any, ...]:
+        return (
+            [(n["activity"], n["events"], n["cases"]) for n in pmap.nodes],
+            sorted((e["source"], e["target"], e["count"], e["cases"]) for e in pmap.edges),
+            pmap.start_activities,
+            pmap.end_activities,
+        )
+
+    ranked = [n["activity"] for n in process_map(store, "l").nodes]
+    keep = tuple(ranked[: max(1, len(ranked) // 2)])
+    middle = (
+        df["time:timestamp"].min() + (df["time:timestamp"].max() - df["time:timestamp"].min()) / 2
+    )
+    for flt, projected in (
+        (None, None),
+        (Filter(start=middle.to_pydatetime()), None),
+        (None, keep),
+    ):
+        assert counts(frequency_map(store, "l", flt, projected)) == counts(
+            process_map(store, "l", flt, projected)
+        )
 
 
 def test_performance_map_equals_discover_performance_dfg(

@@ -42,7 +42,7 @@ for column, seg in zip(st.columns(2), (seg_a, seg_b), strict=True):
     top = query("variants", 5, chips=seg)
     shown = top.assign(variant=top["variant"].map(" → ".join))
     column.dataframe(tables.table(shown, tables.TOP_VARIANTS, lang), hide_index=True)
-    pmap = query("process_map", 100.0, 10.0, chips=seg)
+    pmap = query("process_map", 100.0, 10.0, False, chips=seg)  # frequencies only
     if pmap["nodes"]:
         column.plotly_chart(charts.process_map_figure(pmap, "frequency",
                             lambda v: fmt_int(v, lang), width_px=480.0),
