@@ -6,7 +6,10 @@ reader of that language expects ("3 d 4 h" / "3 天 4 小时", "3 Dec 2026" / "2
 
 from __future__ import annotations
 
+import re
+import string
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Literal
 
 from proclens.durations import format_duration
@@ -433,6 +436,77 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{activity} rejects {rate} of {cases} cases ({per_year} cases/year)",
         "{activity} 在 {cases} 个案例中仅驳回 {rate}（每年 {per_year} 个）",
     ),
+    # values the store keeps in English, shown through `t_stored` (the English is the template
+    # the stored text is matched against; its {fields} are details, kept as they are)
+    "mode.new": ("new", "新建"),
+    "mode.replace": ("replace", "替换"),
+    "mode.append": ("append", "追加"),
+    "mode.merge": ("merge", "合并"),
+    "status.ok": ("ok", "成功"),
+    "status.unchanged": ("unchanged", "无变化"),
+    "status.failed": ("failed", "失败"),
+    "where.row": ("row {n}", "第 {n} 行"),
+    "where.line": ("line {n}", "第 {n} 行"),
+    "where.trace_event": ("trace {trace} event {event}", "第 {trace} 条轨迹的第 {event} 个事件"),
+    "where.event": ("event {n}", "事件 {n}"),
+    "where.instance": ("activity instance {n}", "活动实例 {n}"),
+    "reason.empty_activity": ("empty activity in column '{column}'", "列 '{column}' 中活动为空"),
+    "reason.empty_case": ("empty case id in column '{column}'", "列 '{column}' 中案例编号为空"),
+    "reason.empty_ts": ("empty timestamp in column '{column}'", "列 '{column}' 中时间戳为空"),
+    "reason.ts_given": (
+        "unparsable timestamp {value} in column '{column}' (format {fmt} from --format); "
+        "pass --format (and --dayfirst) to read it",
+        "无法解析列 '{column}' 中的时间戳 {value}（按 --format 指定的格式 {fmt}）；"
+        "请用 --format（及 --dayfirst）指定格式",
+    ),
+    "reason.ts_inferred": (
+        "unparsable timestamp {value} in column '{column}' (format {fmt} inferred); "
+        "pass --format (and --dayfirst) to read it",
+        "无法解析列 '{column}' 中的时间戳 {value}（按推断的格式 {fmt}）；"
+        "请用 --format（及 --dayfirst）指定格式",
+    ),
+    "reason.ts_iso": (
+        "unparsable timestamp {value} in column '{column}' (ISO 8601 expected); "
+        "pass --format (and --dayfirst) to read it",
+        "无法解析列 '{column}' 中的时间戳 {value}（应为 ISO 8601）；"
+        "请用 --format（及 --dayfirst）指定格式",
+    ),
+    "reason.ts_xes": (
+        "unparsable timestamp {value} (expected ISO 8601, e.g. {example})",
+        "无法解析时间戳 {value}（应为 ISO 8601，例如 {example}）",
+    ),
+    "reason.start_after_end": (
+        "start timestamp {start} is after end {end}",
+        "开始时间 {start} 晚于结束时间 {end}",
+    ),
+    "reason.fields": (
+        "expected {expected} fields, found {found}",
+        "应有 {expected} 个字段，实际 {found} 个",
+    ),
+    "reason.json": ("invalid JSON: {detail}", "JSON 无效：{detail}"),
+    "reason.not_object": (
+        "not a JSON object (expected {{...}} a line)",
+        "不是 JSON 对象（每行应为一个 {{...}}）",
+    ),
+    "reason.outside_trace": (
+        "event outside a <trace>, so it has no case",
+        "事件不在 <trace> 内，因此没有案例",
+    ),
+    "reason.no_activity": (
+        "event has no concept:name (activity)",
+        "事件缺少 concept:name（活动）",
+    ),
+    "reason.no_ts": ("event has no time:timestamp", "事件缺少 time:timestamp"),
+    "reason.no_case": (
+        "trace has no concept:name, so its events have no case id",
+        "轨迹缺少 concept:name，因此其事件没有案例编号",
+    ),
+    "reason.no_time": ("the event has no time", "该事件没有时间"),
+    "reason.duplicate_stored": (
+        "exact duplicate of an event already in the log",
+        "与日志中已有的事件完全重复",
+    ),
+    "reason.duplicate": ("exact duplicate of {where}", "与{where}完全重复"),
 }
 
 
@@ -441,6 +515,38 @@ def t(key: str, lang: Lang, **values: Any) -> str:
     en, zh = STRINGS[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+def t_stored(text: str, family: str, lang: Lang) -> str:
+    """Text the store keeps in English (a load's mode, a rejected row's reason) in `lang`: the
+    first `family.*` key whose English template matches all of `text`, its {fields} filled
+    with what they matched (a field named `where` is itself read as a `where.*` text). Text
+    that no template matches is shown as stored, so nothing is ever lost."""
+    if lang == "en":
+        return text
+    for key, pattern in _templates(family):
+        found = pattern.fullmatch(text)
+        if found:
+            values = found.groupdict()
+            if "where" in values:
+                values["where"] = t_stored(values["where"], "where", lang)
+            return STRINGS[key][1].format(**values)
+    return text
+
+
+@cache
+def _templates(family: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key, regex) for each `family.*` key: the English template's literal parts escaped,
+    each {field} any text (the shortest that lets the rest match)."""
+    out = []
+    for key, (en, _) in STRINGS.items():
+        if key.startswith(family + "."):
+            parts = string.Formatter().parse(en)
+            regex = "".join(
+                re.escape(lit) + (f"(?P<{name}>.+?)" if name else "") for lit, name, _, _ in parts
+            )
+            out.append((key, re.compile(regex, re.DOTALL)))
+    return tuple(out)
 
 
 def fmt_int(value: int | float | None, lang: Lang) -> str:
