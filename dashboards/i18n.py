@@ -506,7 +506,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "exact duplicate of an event already in the log",
         "与日志中已有的事件完全重复",
     ),
-    "reason.duplicate": ("exact duplicate of {where}", "与{where}完全重复"),
+    "reason.duplicate_row": ("exact duplicate of row {n}", "与第 {n} 行完全重复"),
+    "reason.duplicate_line": ("exact duplicate of line {n}", "与第 {n} 行完全重复"),
+    "reason.duplicate_event": ("exact duplicate of event {n}", "与第 {n} 个事件完全重复"),
+    "reason.duplicate_instance": (
+        "exact duplicate of activity instance {n}",
+        "与第 {n} 个活动实例完全重复",
+    ),
 }
 
 
@@ -520,17 +526,13 @@ def t(key: str, lang: Lang, **values: Any) -> str:
 def t_stored(text: str, family: str, lang: Lang) -> str:
     """Text the store keeps in English (a load's mode, a rejected row's reason) in `lang`: the
     first `family.*` key whose English template matches all of `text`, its {fields} filled
-    with what they matched (a field named `where` is itself read as a `where.*` text). Text
-    that no template matches is shown as stored, so nothing is ever lost."""
+    with what they matched. Text no template matches is shown as stored: nothing is lost."""
     if lang == "en":
         return text
     for key, pattern in _templates(family):
         found = pattern.fullmatch(text)
         if found:
-            values = found.groupdict()
-            if "where" in values:
-                values["where"] = t_stored(values["where"], "where", lang)
-            return STRINGS[key][1].format(**values)
+            return STRINGS[key][1].format(**found.groupdict())
     return text
 
 
