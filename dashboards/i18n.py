@@ -387,6 +387,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data.none_rejected": ("No rows were rejected in this run.", "本批次没有被拒绝的行。"),
     "data.load_title": ("Load a file", "导入文件"),
     "data.upload": ("Upload a log file", "上传日志文件"),
+    "upload.help": (
+        "Press Upload to choose a file, or drop it on the box; at most {mb} MB per file.",
+        "点击 “Upload” 按钮选择文件，或将文件拖放到框中；每个文件最大 {mb} MB。",
+    ),
     "data.mapping_help": (
         "Which column plays which role; suggested from the column names, change any of them.",
         "各列对应的角色：根据列名自动建议，可逐一修改。",

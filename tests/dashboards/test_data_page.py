@@ -70,3 +70,20 @@ def test_load_history_and_rejections_read_in_the_language(
     assert (runs[mode].tolist(), runs[status].tolist()) == ([RUNS[lang][0]], [RUNS[lang][1]])
     rejected = at.dataframe[2].value
     assert list(zip(rejected[where], rejected[reason], strict=True)) == REJECTED[lang]
+
+
+@pytest.mark.parametrize(
+    ("lang", "help_text"),
+    [
+        ("en", "Press Upload to choose a file, or drop it on the box; at most 200 MB per file."),
+        ("zh", "点击 “Upload” 按钮选择文件，或将文件拖放到框中；每个文件最大 200 MB。"),
+    ],
+)
+def test_the_uploader_explains_its_english_box_in_the_language(
+    rejects_db: Path, monkeypatch: pytest.MonkeyPatch, lang: str, help_text: str
+) -> None:
+    """Streamlit's uploader box has no option for its own words; the tip says what they mean."""
+    monkeypatch.setenv("PROCLENS_DB", str(rejects_db))
+    at = open_page("data", log="x", lang=lang)
+    [uploader] = at.get("file_uploader")
+    assert uploader.proto.help == help_text
