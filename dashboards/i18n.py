@@ -512,10 +512,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "reason.duplicate_row": ("exact duplicate of row {n}", "与第 {n} 行完全重复"),
     "reason.duplicate_line": ("exact duplicate of line {n}", "与第 {n} 行完全重复"),
-    "reason.duplicate_event": ("exact duplicate of event {n}", "与第 {n} 个事件完全重复"),
+    "reason.duplicate_event": ("exact duplicate of event {n}", "与事件 {n} 完全重复"),
     "reason.duplicate_instance": (
         "exact duplicate of activity instance {n}",
-        "与第 {n} 个活动实例完全重复",
+        "与活动实例 {n} 完全重复",
     ),
 }
 

@@ -51,7 +51,7 @@ def test_every_string_has_both_languages_and_the_same_placeholders() -> None:
         ("failed", "status", "失败"),
         ("trace 3 event 12", "where", "第 3 条轨迹的第 12 个事件"),
         ("event has no time:timestamp", "reason", "事件缺少 time:timestamp"),
-        ("exact duplicate of event 7161", "reason", "与第 7161 个事件完全重复"),
+        ("exact duplicate of event 7161", "reason", "与事件 7161 完全重复"),
         (
             "unparsable timestamp '2024-13-01' (expected ISO 8601, e.g. 2024-05-01T09:30:00)",
             "reason",
