@@ -14,6 +14,7 @@ from plotly.colors import sample_colorscale
 
 from analytics.export.graph import Graph, Node
 from analytics.export.layout import layered_layout
+from dashboards.i18n import Lang
 
 ACCENT = "#2563eb"
 MUTED = "#94a3b8"
@@ -31,6 +32,23 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_xaxes(gridcolor="#e2e8f0")
     fig.update_yaxes(gridcolor="#e2e8f0")
     return _y_title_on_top(fig)
+
+
+#: Chinese date ticks by zoom ('2024年1月', '1月8日'); Plotly's own ('Jan 2024') need a locale
+#: module Streamlit's bundled plotly.js does not register, so the formats are set here.
+_ZH_DATE_TICKS = (
+    {"dtickrange": [None, 86_400_000], "value": "%-m月%-d日 %H:%M"},
+    {"dtickrange": [86_400_000, "M1"], "value": "%-m月%-d日"},
+    {"dtickrange": ["M1", "M12"], "value": "%Y年%-m月"},
+    {"dtickrange": ["M12", None], "value": "%Y年"},
+)
+
+
+def _date_axis(fig: go.Figure, lang: Lang) -> go.Figure:
+    """The x axis's dates in the reader's language; English keeps Plotly's ('Jan 2024')."""
+    if lang == "zh":
+        fig.update_xaxes(tickformatstops=_ZH_DATE_TICKS, hoverformat="%Y年%-m月%-d日")
+    return fig
 
 
 def _y_title_on_top(fig: go.Figure) -> go.Figure:
@@ -230,10 +248,14 @@ def histogram_figure(
 
 
 def trend_figure(
-    trend: pd.DataFrame, columns: dict[str, str], y_title: str, days: float = 86400.0
+    trend: pd.DataFrame,
+    columns: dict[str, str],
+    y_title: str,
+    days: float = 86400.0,
+    lang: Lang = "en",
 ) -> go.Figure:
     """Lines per period (column 'period'); `columns` maps a seconds column to its legend name.
-    Values are drawn in days."""
+    Values are drawn in days; the periods' dates are written for `lang`."""
     fig = go.Figure()
     for colour, (column, name) in zip((ACCENT, "#f97316", MUTED), columns.items(), strict=False):
         fig.add_trace(
@@ -244,13 +266,16 @@ def trend_figure(
         )  # fmt: skip
     fig.update_yaxes(title=y_title, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "y": 1.12})
-    return _layout(fig, height=320)
+    return _layout(_date_axis(fig, lang), height=320)
 
 
-def flow_figure(weekly: pd.DataFrame, labels: dict[str, str], y_title: str) -> go.Figure:
+def flow_figure(
+    weekly: pd.DataFrame, labels: dict[str, str], y_title: str, lang: Lang = "en"
+) -> go.Figure:
     """Cases started and finished per week (weekly_flow's columns week, started, finished and
     partial): two lines; a partial first / last week is shaded grey and the legend names the
-    shade. `labels` maps "started" / "finished" / "partial" to their legend names."""
+    shade. `labels` maps "started" / "finished" / "partial" to their legend names; the weeks'
+    dates are written for `lang`."""
     fig = go.Figure()
     for column, colour in (("started", ACCENT), ("finished", "#f97316")):
         fig.add_trace(
@@ -275,7 +300,7 @@ def flow_figure(weekly: pd.DataFrame, labels: dict[str, str], y_title: str) -> g
         )  # fmt: skip
     fig.update_yaxes(title=y_title, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "y": 1.12}, hovermode="x unified")
-    return _layout(fig, height=320)
+    return _layout(_date_axis(fig, lang), height=320)
 
 
 # ---- conformance ---------------------------------------------------------------------------

@@ -162,6 +162,14 @@ def page_view() -> View:
     return view
 
 
+def file_uploader(label: str, lang: Lang, **options: Any) -> Any:
+    """st.file_uploader with a help tip in `lang` on how to use its box: Streamlit writes the
+    box's own words ('Upload', '200MB per file') in English and has no option to change them
+    (streamlit/streamlit#13500), so the tip says what they mean in the reader's language."""
+    mb = st.get_option("server.maxUploadSize")
+    return st.file_uploader(label, help=t("upload.help", lang, mb=mb), **options)
+
+
 def parse_instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 

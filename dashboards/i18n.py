@@ -6,7 +6,10 @@ reader of that language expects ("3 d 4 h" / "3 天 4 小时", "3 Dec 2026" / "2
 
 from __future__ import annotations
 
+import re
+import string
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Literal
 
 from proclens.durations import format_duration
@@ -384,6 +387,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data.none_rejected": ("No rows were rejected in this run.", "本批次没有被拒绝的行。"),
     "data.load_title": ("Load a file", "导入文件"),
     "data.upload": ("Upload a log file", "上传日志文件"),
+    "upload.help": (
+        "Press Upload to choose a file, or drop it on the box; at most {mb} MB per file.",
+        "点击 “Upload” 按钮选择文件，或将文件拖放到框中；每个文件最大 {mb} MB。",
+    ),
     "data.mapping_help": (
         "Which column plays which role; suggested from the column names, change any of them.",
         "各列对应的角色：根据列名自动建议，可逐一修改。",
@@ -433,6 +440,83 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{activity} rejects {rate} of {cases} cases ({per_year} cases/year)",
         "{activity} 在 {cases} 个案例中仅驳回 {rate}（每年 {per_year} 个）",
     ),
+    # values the store keeps in English, shown through `t_stored` (the English is the template
+    # the stored text is matched against; its {fields} are details, kept as they are)
+    "mode.new": ("new", "新建"),
+    "mode.replace": ("replace", "替换"),
+    "mode.append": ("append", "追加"),
+    "mode.merge": ("merge", "合并"),
+    "status.ok": ("ok", "成功"),
+    "status.unchanged": ("unchanged", "无变化"),
+    "status.failed": ("failed", "失败"),
+    "where.row": ("row {n}", "第 {n} 行"),
+    "where.line": ("line {n}", "第 {n} 行"),
+    "where.trace_event": ("trace {trace} event {event}", "第 {trace} 条轨迹的第 {event} 个事件"),
+    "where.event": ("event {n}", "事件 {n}"),
+    "where.instance": ("activity instance {n}", "活动实例 {n}"),
+    "reason.empty_activity": ("empty activity in column '{column}'", "列 '{column}' 中活动为空"),
+    "reason.empty_case": ("empty case id in column '{column}'", "列 '{column}' 中案例编号为空"),
+    "reason.empty_ts": ("empty timestamp in column '{column}'", "列 '{column}' 中时间戳为空"),
+    "reason.ts_given": (
+        "unparsable timestamp {value} in column '{column}' (format {fmt} from --format); "
+        "pass --format (and --dayfirst) to read it",
+        "无法解析列 '{column}' 中的时间戳 {value}（按 --format 指定的格式 {fmt}）；"
+        "请用 --format（及 --dayfirst）指定格式",
+    ),
+    "reason.ts_inferred": (
+        "unparsable timestamp {value} in column '{column}' (format {fmt} inferred); "
+        "pass --format (and --dayfirst) to read it",
+        "无法解析列 '{column}' 中的时间戳 {value}（按推断的格式 {fmt}）；"
+        "请用 --format（及 --dayfirst）指定格式",
+    ),
+    "reason.ts_iso": (
+        "unparsable timestamp {value} in column '{column}' (ISO 8601 expected); "
+        "pass --format (and --dayfirst) to read it",
+        "无法解析列 '{column}' 中的时间戳 {value}（应为 ISO 8601）；"
+        "请用 --format（及 --dayfirst）指定格式",
+    ),
+    "reason.ts_xes": (
+        "unparsable timestamp {value} (expected ISO 8601, e.g. {example})",
+        "无法解析时间戳 {value}（应为 ISO 8601，例如 {example}）",
+    ),
+    "reason.start_after_end": (
+        "start timestamp {start} is after end {end}",
+        "开始时间 {start} 晚于结束时间 {end}",
+    ),
+    "reason.fields": (
+        "expected {expected} fields, found {found}",
+        "应有 {expected} 个字段，实际 {found} 个",
+    ),
+    "reason.json": ("invalid JSON: {detail}", "JSON 无效：{detail}"),
+    "reason.not_object": (
+        "not a JSON object (expected {{...}} a line)",
+        "不是 JSON 对象（每行应为一个 {{...}}）",
+    ),
+    "reason.outside_trace": (
+        "event outside a <trace>, so it has no case",
+        "事件不在 <trace> 内，因此没有案例",
+    ),
+    "reason.no_activity": (
+        "event has no concept:name (activity)",
+        "事件缺少 concept:name（活动）",
+    ),
+    "reason.no_ts": ("event has no time:timestamp", "事件缺少 time:timestamp"),
+    "reason.no_case": (
+        "trace has no concept:name, so its events have no case id",
+        "轨迹缺少 concept:name，因此其事件没有案例编号",
+    ),
+    "reason.no_time": ("the event has no time", "该事件没有时间"),
+    "reason.duplicate_stored": (
+        "exact duplicate of an event already in the log",
+        "与日志中已有的事件完全重复",
+    ),
+    "reason.duplicate_row": ("exact duplicate of row {n}", "与第 {n} 行完全重复"),
+    "reason.duplicate_line": ("exact duplicate of line {n}", "与第 {n} 行完全重复"),
+    "reason.duplicate_event": ("exact duplicate of event {n}", "与事件 {n} 完全重复"),
+    "reason.duplicate_instance": (
+        "exact duplicate of activity instance {n}",
+        "与活动实例 {n} 完全重复",
+    ),
 }
 
 
@@ -441,6 +525,34 @@ def t(key: str, lang: Lang, **values: Any) -> str:
     en, zh = STRINGS[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+def t_stored(text: str, family: str, lang: Lang) -> str:
+    """Text the store keeps in English (a load's mode, a rejected row's reason) in `lang`: the
+    first `family.*` key whose English template matches all of `text`, its {fields} filled
+    with what they matched. Text no template matches is shown as stored: nothing is lost."""
+    if lang == "en":
+        return text
+    for key, pattern in _templates(family):
+        found = pattern.fullmatch(text)
+        if found:
+            return STRINGS[key][1].format(**found.groupdict())
+    return text
+
+
+@cache
+def _templates(family: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key, regex) for each `family.*` key: the English template's literal parts escaped,
+    each {field} any text (the shortest that lets the rest match)."""
+    out = []
+    for key, (en, _) in STRINGS.items():
+        if key.startswith(family + "."):
+            parts = string.Formatter().parse(en)
+            regex = "".join(
+                re.escape(lit) + (f"(?P<{name}>.+?)" if name else "") for lit, name, _, _ in parts
+            )
+            out.append((key, re.compile(regex, re.DOTALL)))
+    return tuple(out)
 
 
 def fmt_int(value: int | float | None, lang: Lang) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from connectors.registry import FileOptions, file_kind
-from dashboards import loading
+from dashboards import frame, loading
 from dashboards.i18n import Lang, fmt_int, t
 from proclens.errors import ProcLensError
 
@@ -19,7 +19,7 @@ ROLES = ("case", "activity", "timestamp", "start_timestamp", "resource", "depart
 
 
 def load_form(lang: Lang, db: Path) -> None:
-    upload = st.file_uploader(t("data.upload", lang))
+    upload = frame.file_uploader(t("data.upload", lang), lang)
     typed = st.text_input(t("data.path", lang), placeholder="/data/log.xes.gz")
     path = _uploaded_path(upload) if upload is not None else Path(typed) if typed else None
     if path is None:

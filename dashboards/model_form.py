@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboards import frame
 from dashboards.conformance_view import (
     Pairs,
     bundled_models,
@@ -33,7 +34,9 @@ def model_and_method(lang: Lang, log: str | None) -> tuple[Path, str, str]:
         format_func=lambda m: t(f"conf.{m}", lang), horizontal=True, key="conf_method",
     )  # fmt: skip
     if source == "upload":
-        upload = st.file_uploader(t("conf.upload", lang), type=["bpmn", "pnml"], key="conf_upload")
+        upload = frame.file_uploader(
+            t("conf.upload", lang), lang, type=["bpmn", "pnml"], key="conf_upload"
+        )
         if upload is None:
             st.info(t("conf.need_upload", lang))
             st.stop()

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboards.i18n import Lang, fmt_date, fmt_duration, fmt_int, fmt_pct, t
+from dashboards.i18n import Lang, fmt_date, fmt_duration, fmt_int, fmt_pct, t, t_stored
 
 #: a table column: (record key, header i18n key or literal header, kind: a key of FORMATS)
 Column = tuple[str, str, str]
@@ -56,6 +56,11 @@ def fmt_instant(value: Any, lang: Lang) -> str:
     return fmt_date(moment, lang) + clock
 
 
+def _stored(family: str) -> Callable[[Any, Lang], str]:
+    """Text the store keeps in English (a `family.*` template of i18n) in the reader's language."""
+    return lambda v, lang: "–" if _missing(v) or v == "" else t_stored(str(v), family, lang)
+
+
 #: column kind -> formatter
 FORMATS: dict[str, Callable[[Any, Lang], str]] = {
     "int": lambda v, lang: fmt_int(None if _missing(v) else v, lang),
@@ -65,6 +70,10 @@ FORMATS: dict[str, Callable[[Any, Lang], str]] = {
     "month": fmt_month,
     "datetime": fmt_instant,
     "text": _text,
+    "mode": _stored("mode"),
+    "status": _stored("status"),
+    "where": _stored("where"),
+    "reason": _stored("reason"),
 }
 
 
@@ -76,8 +85,8 @@ def header(name: str, lang: Lang) -> str:
 def table(
     rows: Sequence[dict[str, Any]] | pd.DataFrame, columns: Sequence[Column], lang: Lang
 ) -> pd.DataFrame:
-    """`columns`: (record key, header i18n key or literal header, kind: int/duration/pct/
-    date/month/datetime/text); records missing a key show '–'."""
+    """`columns`: (record key, header i18n key or literal header, kind: a key of FORMATS);
+    records missing a key show '–'."""
     records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
     data: dict[str, list[str]] = {}
     for key, name, kind in columns:
@@ -116,14 +125,14 @@ LOGS: tuple[Column, ...] = (
 LOAD_RUNS: tuple[Column, ...] = (
     ("run_id", "data.run", "text"), ("log", "side.log", "text"),
     ("source", "tbl.source", "text"), ("source_kind", "tbl.source_kind", "text"),
-    ("mode", "tbl.mode", "text"), ("status", "tbl.status", "text"),
+    ("mode", "tbl.mode", "mode"), ("status", "tbl.status", "status"),
     ("started_at", "tbl.started_at", "datetime"), ("finished_at", "tbl.finished_at", "datetime"),
     ("rows_read", "tbl.rows_read", "int"), ("rows_loaded", "tbl.rows_loaded", "int"),
     ("rows_rejected", "tbl.rows_rejected", "int"), ("rows_updated", "tbl.rows_updated", "int"),
     ("error", "tbl.error", "text"),
 )  # fmt: skip
 REJECTED: tuple[Column, ...] = (
-    ("position", "tbl.position", "text"), ("reason", "tbl.reason", "text"),
+    ("position", "tbl.position", "where"), ("reason", "tbl.reason", "reason"),
     ("raw", "tbl.raw", "text"),
 )  # fmt: skip
 VARIANTS: tuple[Column, ...] = (

@@ -39,7 +39,9 @@ trend = pd.DataFrame(result["trend"])
 lines = {"median_duration_s": t("col.median", lang), "mean_duration_s": t("col.mean", lang)}
 if working:
     lines["median_working_s"] = t("cycle.working", lang)
-st.plotly_chart(charts.trend_figure(trend, lines, t("cycle.days", lang)), width="stretch")
+st.plotly_chart(
+    charts.trend_figure(trend, lines, t("cycle.days", lang), lang=lang), width="stretch"
+)
 if "between" in result:
     between = result["between"]
     st.subheader(f"{t('cycle.between', lang)}: {a} → {b}")

@@ -36,7 +36,9 @@ if found["handovers_resources"]:
 else:
     st.caption(t("org.no_resources", lang))
 st.subheader(t("org.rules", lang))
-upload = st.file_uploader(t("org.rules_upload", lang), type=["yaml", "yml"], key="org_rules")
+upload = frame.file_uploader(
+    t("org.rules_upload", lang), lang, type=["yaml", "yml"], key="org_rules"
+)
 if upload is None:
     st.caption(t("org.rules_help", lang))
     st.stop()

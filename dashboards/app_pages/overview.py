@@ -94,7 +94,7 @@ st.subheader(t("overview.flow", lang))
 labels = {"started": t("kpi.started", lang), "finished": t("kpi.finished", lang),
           "partial": t("overview.partial_week", lang)}  # fmt: skip
 st.plotly_chart(
-    charts.flow_figure(pd.DataFrame(periods["flow"]), labels, t("col.cases", lang)),
+    charts.flow_figure(pd.DataFrame(periods["flow"]), labels, t("col.cases", lang), lang=lang),
     width="stretch",
 )
 left, right = st.columns(2)
@@ -112,7 +112,9 @@ trend = pd.DataFrame(query("cycle", "month", None, False)["trend"])
 left, right = st.columns(2)
 left.subheader(t("overview.trend", lang))
 left.plotly_chart(
-    charts.trend_figure(trend, {"median_duration_s": t("col.median", lang)}, t("cycle.days", lang)),
+    charts.trend_figure(
+        trend, {"median_duration_s": t("col.median", lang)}, t("cycle.days", lang), lang=lang
+    ),
     width="stretch",
 )
 right.subheader(t("overview.bottlenecks", lang))

@@ -122,3 +122,21 @@ def test_flow_figure_shades_partial_weeks_and_names_the_shade() -> None:
     whole = charts.flow_figure(weekly.assign(partial=False), labels, "cases")
     assert not whole.layout.shapes
     assert [tr.name for tr in whole.data] == ["started", "finished"]
+
+
+def test_date_axes_read_in_chinese_at_every_zoom() -> None:
+    """Plotly writes 'Jan 2024' unless told; in Chinese each zoom gets its own format
+    (d3's %Y %-m %-d %H %M mean what strftime's do, so strftime shows what the reader sees)."""
+    trend = pd.DataFrame({"period": ["2024-01-01", "2024-02-01"], "median_duration_s": [1, 2]})
+    weekly = pd.DataFrame({"week": ["2024-01-01", "2024-01-08"], "started": [3, 4],
+                           "finished": [2, 5]})  # fmt: skip
+    monday = pd.Timestamp("2024-01-08 09:30")
+    for fig in (
+        charts.trend_figure(trend, {"median_duration_s": "中位数"}, "天", lang="zh"),
+        charts.flow_figure(weekly, {"started": "开始", "finished": "完成"}, "案例数", lang="zh"),
+    ):
+        shown = [monday.strftime(stop.value) for stop in fig.layout.xaxis.tickformatstops]
+        assert shown == ["1月8日 09:30", "1月8日", "2024年1月", "2024年"]
+        assert monday.strftime(fig.layout.xaxis.hoverformat) == "2024年1月8日"
+    english = charts.trend_figure(trend, {"median_duration_s": "median"}, "days")
+    assert not english.layout.xaxis.tickformatstops  # Plotly's own 'Jan 2024'

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from dashboards.i18n import STRINGS, fmt_date, fmt_duration, fmt_int, fmt_pct, t
+from dashboards.i18n import STRINGS, fmt_date, fmt_duration, fmt_int, fmt_pct, t, t_stored
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,31 @@ def test_every_string_has_both_languages_and_the_same_placeholders() -> None:
         names = [{f for _, f, _, _ in string.Formatter().parse(s) if f} for s in (en, zh)]
         assert names[0] == names[1], key
     assert t("msg.no_store", "zh", path="x.duckdb").startswith("x.duckdb 处")
+
+
+@pytest.mark.parametrize(
+    ("stored", "family", "zh"),
+    [
+        ("merge", "mode", "合并"),
+        ("failed", "status", "失败"),
+        ("trace 3 event 12", "where", "第 3 条轨迹的第 12 个事件"),
+        ("event has no time:timestamp", "reason", "事件缺少 time:timestamp"),
+        ("exact duplicate of event 7161", "reason", "与事件 7161 完全重复"),
+        (
+            "unparsable timestamp '2024-13-01' (expected ISO 8601, e.g. 2024-05-01T09:30:00)",
+            "reason",
+            "无法解析时间戳 '2024-13-01'（应为 ISO 8601，例如 2024-05-01T09:30:00）",
+        ),
+        (
+            "invalid JSON: Expecting value at column 1",
+            "reason",
+            "JSON 无效：Expecting value at column 1",
+        ),
+        ("a reason no template knows", "reason", "a reason no template knows"),
+    ],
+)
+def test_stored_english_reads_in_chinese_and_stays_as_stored_in_english(
+    stored: str, family: str, zh: str
+) -> None:
+    assert t_stored(stored, family, "zh") == zh
+    assert t_stored(stored, family, "en") == stored

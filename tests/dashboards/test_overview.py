@@ -85,6 +85,11 @@ def test_default_view_shows_the_analytics_figures(sample_env: Path, lang: Lang) 
     assert values(spec["data"][0]["y"]) == [w["started"] for w in flow]
     assert values(spec["data"][1]["y"]) == [w["finished"] for w in flow]
     assert spec["data"][0]["x"] == [w["week"] for w in flow]
+    month_ticks = {"en": None, "zh": "%Y年%-m月"}[lang]  # en: Plotly's own 'Jan 2024'
+    stops = spec["layout"]["xaxis"].get("tickformatstops", [])
+    assert next((s["value"] for s in stops if s["dtickrange"] == ["M1", "M12"]), None) == (
+        month_ticks
+    )
     caption = t("overview.change", lang, weeks=4, start="", end="", days="30").split("，")[0]
     assert any(c.value.startswith(caption[:12]) for c in at.caption)
 
