@@ -12,10 +12,13 @@ then, in one transaction:
    (dropped, counted in `unchanged`), otherwise they replace the stored event (`updated`);
 4. pair lifecycle start/complete rows into activity instances (FIFO per case, activity and
    instance id), keep other transitions as non-instance rows;
-5. write events, cases, rejected rows, the log's row and the load-run row (with the source's
-   `cursor_value`, if it has one, for incremental pulls);
-6. store the order inside the cases this load touched (every case on new/replace), see
-   proclens/order.py.
+5. write events (in slices of the cases, so each statement fits the load budget, each event
+   with its order inside its case), cases, rejected rows, the log's row and the load-run row
+   (with the source's `cursor_value`, if it has one, for incremental pulls); the log's row is
+   written first, before step 2, and its counts at the end: its attributes can be megabytes
+   of JSON, whose parsing must not come on top of everything else the load holds;
+6. store the per-case facts of the cases this load touched (every case on new/replace) and,
+   on append/merge, renumber the order inside them, see proclens/order.py.
 
 read = loaded + rejected + unchanged; `record_failed_run` logs a run that did not commit.
 """
@@ -26,6 +29,7 @@ import contextlib
 import copy
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -110,7 +114,7 @@ def load(
             # Some work cannot spill (the cases' key index, per-case lists): a load that runs
             # out of its budget is rolled back and run again from the staged rows under a
             # larger one, up to the store's memory limit (PROCLENS_MEMORY_LIMIT).
-            *smaller, largest = [setting("load_memory_limit"), "512MB", setting("memory_limit")]
+            *smaller, largest = budgets()
             for budget in smaller:
                 store.con.execute(f"SET memory_limit = '{budget}'")
                 with contextlib.suppress(duckdb.OutOfMemoryException):
@@ -121,6 +125,34 @@ def load(
             with contextlib.suppress(duckdb.Error):  # the load's own error is the one to report
                 _drop_staging(store.con)
             raise
+
+
+#: budgets a load's transaction may run under after PROCLENS_LOAD_MEMORY_LIMIT, before the
+#: store's PROCLENS_MEMORY_LIMIT
+RETRY_BUDGETS = ("128MB", "512MB")
+
+
+def budgets() -> list[str]:
+    """The memory limits a load's transaction tries in turn: the load budget, the larger
+    RETRY_BUDGETS, the store's limit last; each one larger than the one before."""
+    ladder = [setting("load_memory_limit")]
+    for budget in RETRY_BUDGETS:
+        if _bytes(ladder[-1]) < _bytes(budget) < _bytes(setting("memory_limit")):
+            ladder.append(budget)
+    return [*ladder, setting("memory_limit")]
+
+
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
+
+
+def _bytes(size: str) -> float:
+    """'64MB', '2 GiB' -> bytes (DuckDB's memory_limit units)."""
+    match = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", size)
+    unit = match and _UNITS.get(match.group(2).upper())
+    if match is None or unit is None:
+        raise StoreError(f"memory limit {size!r} is not a size such as 64MB or 2GB")
+    return float(match.group(1)) * unit
 
 
 def _load_staged(
@@ -168,6 +200,7 @@ def load_in_transaction(
     if staged is None:
         _create_staging(con)
         _stage(con, source, report, progress)
+    _write_log_row(con, log, source)
     offset = _index_offset(con, log) if mode in ("append", "merge") else 0
     if mode in ("append", "merge"):
         _note_touched_cases(con, log)
@@ -191,12 +224,15 @@ def load_in_transaction(
     _pair_and_insert(con, log, run_id, offset, report)
     _insert_cases(con, log, mode)
     incremental = mode in ("append", "merge")
-    order.refresh(con, log, "SELECT case_id FROM touched_cases" if incremental else None)
+    # a new or replacing load inserted every event with its order; an incremental one
+    # renumbers the cases it touched
+    touched = "SELECT case_id FROM touched_cases" if incremental else None
+    order.refresh(con, log, touched, events=incremental)
     con.execute(
         "INSERT INTO rejected_rows SELECT ?, ?, position, raw, reason FROM staging_rejected",
         [run_id, log],
     )
-    _upsert_log_row(con, log, source, mode)
+    _count_log_row(con, log, mode)
     row = con.execute("SELECT events, cases FROM logs WHERE log = ?", [log]).fetchone()
     assert row is not None
     report.events, report.cases = int(row[0]), int(row[1])
@@ -490,23 +526,46 @@ def _pair_and_insert(
         "SELECT count(*) FROM numbered WHERE event_index NOT IN (SELECT c_index FROM pairs)"
         " AND event_index NOT IN (SELECT s_index FROM pairs)",
     )
+    # Inserted in slices of the cases (by hash of the case id), each a bounded statement, so
+    # the load budget holds at any file size (one statement ran out of 64 MB at 5M events); a
+    # slice holds whole cases, so each row's stored order is computed in the same statement.
+    slices = max(1, -(-_count(con, "SELECT count(*) FROM staging_events") // INSERT_SLICE))
+    for k in range(slices):
+        _insert_slice(con, log, run_id, offset, "" if slices == 1 else f"% {slices} = {k}")
+    for t in ("classified", "numbered", "pairs"):
+        con.execute(f"DROP TABLE {t}")
+
+
+#: staged events per INSERT of `_pair_and_insert` (a slice of the cases)
+INSERT_SLICE = 500_000
+
+
+def _insert_slice(
+    con: duckdb.DuckDBPyConnection, log: str, run_id: int, offset: int, part: str
+) -> None:
+    """Insert the staged events of the cases whose hash(case_id) matches `part` ('% n = k',
+    or '' for all): a complete gains its paired start's time and index, the start itself is
+    folded into it; with the order inside its case (proclens/order.py)."""
+    where = f"WHERE hash(case_id) {part}" if part else ""
     con.execute(
         f"""
         INSERT INTO events (log, case_id, activity, ts, start_ts, resource, department, lifecycle,
-                            instance_id, event_index, is_instance, event_key, load_run, attributes)
-        SELECT ?, x.case_id, x.activity, x.ts,
-               CASE WHEN x.kind = 'start' THEN x.ts ELSE coalesce(x.start_ts, p.s_ts) END,
-               x.resource, x.department, lower(x.lifecycle), x.instance_id,
-               coalesce(p.s_index, x.event_index) + ?, x.kind <> 'other', x.event_key, ?,
-               x.attributes::JSON
-        FROM (SELECT *, {_kind_sql()} AS kind FROM staging_events) x
-        LEFT JOIN pairs p ON p.c_index = x.event_index
-        WHERE x.event_index NOT IN (SELECT s_index FROM pairs)
+                            instance_id, event_index, is_instance, event_key, load_run, attributes,
+                            seq, next_activity, next_order_ts)
+        SELECT *, {order.ORDER_COLUMNS} FROM (
+            SELECT $log AS log, x.case_id, x.activity, x.ts,
+                   CASE WHEN x.kind = 'start' THEN x.ts ELSE coalesce(x.start_ts, p.s_ts) END
+                     AS start_ts,
+                   x.resource, x.department, lower(x.lifecycle) AS lifecycle, x.instance_id,
+                   coalesce(p.s_index, x.event_index) + $offset AS event_index,
+                   x.kind <> 'other' AS is_instance, x.event_key, $run AS load_run,
+                   x.attributes::JSON AS attributes
+            FROM (SELECT *, {_kind_sql()} AS kind FROM staging_events {where}) x
+            LEFT JOIN (SELECT * FROM pairs {where}) p ON p.c_index = x.event_index
+            WHERE x.event_index NOT IN (SELECT s_index FROM pairs {where}))
         """,
-        [log, offset, run_id],
+        {"log": log, "offset": offset, "run": run_id},
     )
-    for t in ("classified", "numbered", "pairs"):
-        con.execute(f"DROP TABLE {t}")
 
 
 def _fifo_pairs(con: duckdb.DuckDBPyConnection) -> None:
@@ -545,7 +604,8 @@ def _fifo_pairs(con: duckdb.DuckDBPyConnection) -> None:
             SELECT *, coalesce(lag(p) OVER (PARTITION BY case_id, activity, inst ORDER BY i), 0)
                       AS p_prev
             FROM popped)
-        SELECT m.event_index AS c_index, st.event_index AS s_index, st.ts AS s_ts
+        SELECT m.case_id, m.event_index AS c_index, st.event_index AS s_index,
+               st.ts AS s_ts
         FROM matched m JOIN numbered st
           ON st.kind = 'start' AND st.case_id = m.case_id AND st.activity = m.activity
          AND coalesce(st.instance_id, '') = m.inst AND st.starts_so_far = m.p
@@ -574,47 +634,46 @@ def _insert_cases(con: duckdb.DuckDBPyConnection, log: str, mode: Mode) -> None:
     )
 
 
-def _upsert_log_row(con: duckdb.DuckDBPyConnection, log: str, source: Source, mode: Mode) -> None:
+def _write_log_row(con: duckdb.DuckDBPyConnection, log: str, source: Source) -> None:
+    """The log's row, counts still 0 (`_count_log_row` sets them when the load is done).
+
+    Written first in the transaction: the log attributes can be megabytes of JSON (BPIC 2012:
+    6.4 MB of metadata statistics), and parsing them costs DuckDB several times that; at the
+    end of the load, on top of everything the load holds, that was the peak (+40 MB).
+    """
     mapping = source.mapping_json()
     log_attrs = getattr(source, "log_attributes", None)
     con.execute(
-        """
-        WITH committed_runs AS (SELECT * FROM load_runs WHERE status <> 'failed')
-        INSERT OR REPLACE INTO logs
-        SELECT ?, ?, ?, ?::JSON, now(),
-               coalesce((SELECT sum(rows_read) FROM committed_runs WHERE log = ?), 0)
-                 + (SELECT count(*) FROM staging_events)
-                 + (SELECT count(*) FROM staging_rejected),
-               coalesce((SELECT sum(rows_loaded) FROM committed_runs WHERE log = ?), 0)
-                 + (SELECT count(*) FROM staging_events),
-               coalesce((SELECT sum(rows_rejected) FROM committed_runs WHERE log = ?), 0)
-                 + (SELECT count(*) FROM staging_rejected),
-               (SELECT count(*) FROM events WHERE log = ? AND is_instance),
-               (SELECT count(*) FROM cases WHERE log = ?),
-               ?::JSON
-        """,
+        "INSERT OR REPLACE INTO logs VALUES (?, ?, ?, ?::JSON, now(), 0, 0, 0, 0, 0, ?::JSON)",
         [
             log,
             source.location,
             source.kind,
             json.dumps(mapping, ensure_ascii=False) if mapping else None,
-            log,
-            log,
-            log,
-            log,
-            log,
             json.dumps(log_attrs, ensure_ascii=False, default=str) if log_attrs else None,
         ],
     )
-    if mode == "replace":
-        # Counts of earlier runs belong to the replaced data.
-        con.execute(
-            "UPDATE logs SET rows_read = (SELECT count(*) FROM staging_events)"
-            " + (SELECT count(*) FROM staging_rejected),"
-            " rows_loaded = (SELECT count(*) FROM staging_events),"
-            " rows_rejected = (SELECT count(*) FROM staging_rejected) WHERE log = ?",
-            [log],
-        )
+
+
+def _count_log_row(con: duckdb.DuckDBPyConnection, log: str, mode: Mode) -> None:
+    """Rows read, loaded and rejected over the log's committed runs plus this one (a replace
+    drops the earlier runs' counts with their data); events and cases as stored now."""
+    loaded = _count(con, "SELECT count(*) FROM staging_events")
+    rejected = _count(con, "SELECT count(*) FROM staging_rejected")
+    con.execute(
+        """
+        WITH runs AS (SELECT * FROM load_runs WHERE log = $log AND status <> 'failed'
+                                                AND $earlier)
+        UPDATE logs SET loaded_at = now(),
+            rows_read = coalesce((SELECT sum(rows_read) FROM runs), 0) + $loaded + $rejected,
+            rows_loaded = coalesce((SELECT sum(rows_loaded) FROM runs), 0) + $loaded,
+            rows_rejected = coalesce((SELECT sum(rows_rejected) FROM runs), 0) + $rejected,
+            events = (SELECT coalesce(sum(instances), 0) FROM cases WHERE log = $log),
+            cases = (SELECT count(*) FROM cases WHERE log = $log)
+        WHERE log = $log
+        """,
+        {"log": log, "earlier": mode != "replace", "loaded": loaded, "rejected": rejected},
+    )
 
 
 # ---- helpers ------------------------------------------------------------------------------

@@ -14,9 +14,11 @@ events of a case again:
   `last_ts` (last end) and `variant` (the activity sequence). Variants, case durations and the
   case-level filters read these instead of the events.
 
-`refresh(con, log, touched)` recomputes both for the cases a load touched (every load kind:
-new, replace, append, merge); filters keep or drop whole cases, so the stored positions stay
-valid under any filter. The Spark engine derives the same columns from the same SQL.
+A load inserts its events with ORDER_COLUMNS computed over whole cases (proclens/loader.py);
+`refresh(con, log, touched)` then computes the per-case columns for the cases it touched and,
+on append/merge (whose new events join stored cases), renumbers those cases' events. Filters
+keep or drop whole cases, so the stored positions stay valid under any filter. The Spark
+engine derives the same columns from the same SQL.
 """
 
 from __future__ import annotations
@@ -57,22 +59,18 @@ CASE_FACTS = (
 )
 
 
-def refresh(con: duckdb.DuckDBPyConnection, log: str, touched: str | None = None) -> None:
+def refresh(
+    con: duckdb.DuckDBPyConnection, log: str, touched: str | None = None, *, events: bool = True
+) -> None:
     """Recompute `events.seq` and the per-case columns for the cases of `log` selected by the
-    query `touched` (one column of case ids, no parameters), or for every case when None."""
+    query `touched` (one column of case ids, no parameters), or for every case when None.
+
+    `events=False`: the events already carry their order (a new load inserts every case's
+    events with ORDER_COLUMNS), only the per-case columns are computed.
+    """
     where = "log = ?" + ("" if touched is None else f" AND case_id IN ({touched})")
-    con.execute(
-        f"""
-        UPDATE events SET seq = o.seq, next_activity = o.next_activity,
-                          next_order_ts = o.next_order_ts
-        FROM (SELECT event_index, {ORDER_COLUMNS} FROM events WHERE {where}) o
-        WHERE events.log = ? AND events.event_index = o.event_index
-          AND (events.seq IS DISTINCT FROM o.seq
-               OR events.next_activity IS DISTINCT FROM o.next_activity
-               OR events.next_order_ts IS DISTINCT FROM o.next_order_ts)
-        """,
-        [log, log],
-    )
+    if events:
+        _refresh_events(con, log, where)
     # The per-case lists (variants) are aggregate states DuckDB cannot spill, so the facts are
     # computed for slices of the cases (by hash of the case id) that fit the load's memory
     # budget: one UPDATE for up to FACTS_SLICE events (a 5M-event log ran out of 256 MB in one).
@@ -91,6 +89,21 @@ def refresh(con: duckdb.DuckDBPyConnection, log: str, touched: str | None = None
             """,
             [log, log, log],
         )
+
+
+def _refresh_events(con: duckdb.DuckDBPyConnection, log: str, where: str) -> None:
+    con.execute(
+        f"""
+        UPDATE events SET seq = o.seq, next_activity = o.next_activity,
+                          next_order_ts = o.next_order_ts
+        FROM (SELECT event_index, {ORDER_COLUMNS} FROM events WHERE {where}) o
+        WHERE events.log = ? AND events.event_index = o.event_index
+          AND (events.seq IS DISTINCT FROM o.seq
+               OR events.next_activity IS DISTINCT FROM o.next_activity
+               OR events.next_order_ts IS DISTINCT FROM o.next_order_ts)
+        """,
+        [log, log],
+    )
 
 
 #: events per slice of the per-case facts update (fits a 64 MB budget with room to spare)

@@ -77,6 +77,21 @@ def test_a_load_out_of_its_budget_runs_again_under_a_larger_one(
     assert runs == (1,)
 
 
+def test_retry_budgets_grow_up_to_the_store_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from proclens.loader import budgets
+
+    monkeypatch.setenv("PROCLENS_MEMORY_LIMIT", "2GB")
+    monkeypatch.setenv("PROCLENS_LOAD_MEMORY_LIMIT", "64MB")
+    assert budgets() == ["64MB", "128MB", "512MB", "2GB"]
+    monkeypatch.setenv("PROCLENS_LOAD_MEMORY_LIMIT", "256 MiB")
+    assert budgets() == ["256 MiB", "512MB", "2GB"]
+    monkeypatch.setenv("PROCLENS_MEMORY_LIMIT", "100MB")
+    assert budgets() == ["256 MiB", "100MB"]  # the store's limit is the last word
+    monkeypatch.setenv("PROCLENS_LOAD_MEMORY_LIMIT", "lots")
+    with pytest.raises(StoreError, match="not a size"):
+        budgets()
+
+
 def test_exact_duplicates_are_set_aside_but_rework_and_near_duplicates_stay(
     store: EventStore,
 ) -> None:
@@ -112,6 +127,56 @@ def test_start_complete_rows_pair_into_instances(store: EventStore) -> None:
     stats = log_stats(store, "l")
     assert stats["events"] == 2
     assert stats["case_duration_s"]["max"] == 7200.0
+
+
+def test_events_inserted_in_slices_equal_one_insert(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The paired events are inserted in ranges of source positions; a start and its complete
+    in different ranges (either order in the source) still pair, nothing is lost or doubled
+    (ranges forced here to 2 rows)."""
+    import proclens.loader
+
+    rows = [
+        ev("L1", "Register", "2024-01-01T09:00", lifecycle="start"),
+        ev("L2", "Register", "2024-01-01T09:10", lifecycle="start"),
+        ev("L1", "Assess", "2024-01-01T10:00", lifecycle="complete"),
+        ev("L2", "Register", "2024-01-01T09:40", lifecycle="complete"),
+        ev("L1", "Register", "2024-01-01T09:30", lifecycle="complete"),
+        ev("L3", "Check", "2024-01-01T12:00", lifecycle="complete"),
+        ev("L3", "Check", "2024-01-01T11:00", lifecycle="start"),  # after its complete
+        ev("L1", "Assess", "2024-01-01T12:00", lifecycle="schedule"),
+    ]
+    stored = (
+        "SELECT case_id, activity, ts, start_ts, lifecycle, event_index, is_instance, seq"
+        " FROM events ORDER BY event_index, ts"
+    )
+    whole = EventStore.in_memory()
+    want = load(whole, RowSource(rows), log="l")
+    monkeypatch.setattr(proclens.loader, "INSERT_SLICE", 2)
+    sliced = EventStore.in_memory()
+    got = load(sliced, RowSource(rows), log="l")
+    assert (got.loaded, got.paired_starts, got.unpaired) == (want.loaded, 3, want.unpaired)
+    assert sliced.con.execute(stored).fetchall() == whole.con.execute(stored).fetchall()
+    assert sliced.con.execute("SELECT count(*) FROM events").fetchone() == (5,)
+
+
+def test_the_log_row_counts_every_committed_run_and_a_replace_starts_over(
+    store: EventStore,
+) -> None:
+    def counts() -> tuple[object, ...] | None:
+        return store.con.execute(
+            "SELECT rows_read, rows_loaded, rows_rejected, events, cases, attributes->>'$.k'"
+            " FROM logs WHERE log = 'l'"
+        ).fetchone()
+
+    bad = [RejectedRow("row 9", "x", "no activity")]
+    first = [ev("c1", "a", "2024-01-01T10:00"), ev("c1", "b", "2024-01-01T11:00")]
+    load(store, RowSource(first, rejected=bad, log_attributes={"k": "v1"}), log="l")
+    assert counts() == (3, 2, 1, 2, 1, "v1")
+    more = [ev("c2", "a", "2024-01-02T10:00"), ev("c1", "a", "2024-01-01T10:00")]  # 1 dup
+    load(store, RowSource(more, log_attributes={"k": "v2"}), log="l", mode="append")
+    assert counts() == (5, 3, 2, 3, 2, "v2")
+    load(store, RowSource(more, log_attributes={"k": "v3"}), log="l", mode="replace")
+    assert counts() == (2, 2, 0, 2, 2, "v3")
 
 
 def snapshot(db_path: Path) -> list[tuple[str, int]]:
