@@ -154,6 +154,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the redder the task, the more deviations on it per case.",
         "每个任务标出跳过它的案例数和它在计划外被执行的次数；颜色越红，每个案例在它上面的偏差越多。",
     ),
+    "conf.show_discovered": (
+        "Show the model discovered from the same cases",
+        "显示基于相同案例发现的模型",
+    ),
+    "conf.full_size": ("Designed model at full size", "原始大小的设计模型"),
     "conf.discovered": (
         "Discovered from the same cases (inductive miner)",
         "基于相同案例发现的模型（归纳挖掘）",

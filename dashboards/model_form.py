@@ -54,8 +54,9 @@ def model_and_method(lang: Lang, log: str | None) -> tuple[Path, str, str]:
 
 
 def mapping_editor(lang: Lang, log: str | None, path: Path, digest: str) -> Pairs:
-    """The suggested task -> activity mapping, editable; returns the pairs as edited."""
-    suggested = query("conformance_mapping", str(path), digest)
+    """The suggested task -> activity mapping, editable; returns the pairs as edited. The
+    suggestion reads the whole log's activities, so it is asked once, not per filter."""
+    suggested = query("conformance_mapping", str(path), digest, chips=())
     with st.expander(t("conf.mapping", lang)):
         st.caption(t("conf.mapping_help", lang))
         edited = st.data_editor(

@@ -96,6 +96,21 @@ class ConformanceResult:
         return [asdict(v) for v in self.variants]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The model relabelled by a mapping, and its aligner (reachability graph and tables): what
+    a check needs besides the variants, the same for every filter, so a caller can keep it."""
+
+    mapping: LabelMapping
+    model: ProcessModel
+    aligner: Aligner
+
+
+def prepare(model: ProcessModel, mapping: LabelMapping) -> Prepared:
+    mapped = relabel(model, mapping)
+    return Prepared(mapping, mapped, Aligner(mapped.graph))
+
+
 def check_conformance(
     store: EventStore | Engine,
     log: str,
@@ -107,6 +122,7 @@ def check_conformance(
     total_budget_s: float | None = None,
     flt: Filter | None = None,
     known: Mapping[tuple[str, ...], VariantResult] | None = None,
+    prepared: Prepared | None = None,
 ) -> ConformanceResult:
     """Fitness, precision, fitting share and deviations of `log` against `model`.
 
@@ -115,7 +131,8 @@ def check_conformance(
     `flt` narrows the cases (the dashboard's global filter). `known`: results of an earlier
     check with the same model, mapping and method, by variant (`results_by_variant`): a
     variant's result does not depend on which cases show it, so those variants are not
-    aligned or replayed again (the dashboard's filter changes).
+    aligned or replayed again (the dashboard's filter changes). `prepared`: prepare(model,
+    mapping) kept from an earlier check (then its mapping is the one used).
     """
     if method not in METHODS:
         raise ProcLensError(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
@@ -123,9 +140,9 @@ def check_conformance(
     engine = engine_for(store)
     variants = variant_counts(engine, log, flt)
     activities = sorted({a for v, _ in variants for a in v})
-    mapping = mapping or exact_mapping(model.tasks, activities)
-    mapped = relabel(model, mapping)
-    aligner = Aligner(mapped.graph)
+    if prepared is None:
+        prepared = prepare(model, mapping or exact_mapping(model.tasks, activities))
+    mapping, mapped, aligner = prepared.mapping, prepared.model, prepared.aligner
     known = known or {}
     todo = [(v, n) for v, n in variants if v not in known]
     if method == "alignments":

@@ -2,8 +2,6 @@
 activity-name mapping; fitness, precision, deviations per activity and over time, and the
 deviating cases with their traces. The logic lives in dashboards.conformance_view."""
 
-import base64
-
 import pandas as pd
 import streamlit as st
 
@@ -46,13 +44,10 @@ words = (t("conf.skipped_short", lang), t("conf.inserted_short", lang))
 with st.spinner(t("conf.drawing", lang)):
     checked = {k: result[k] for k in ("summary", "deviations")}  # small, hashed as a cache key
     drawn = query("conformance_figures", str(path), digest, pairs, method, words, checked)
-for name in ("designed", "discovered"):  # one above the other, at full size: both are wide
-    st.subheader(t(f"conf.{name}", lang))
-    data = base64.b64encode(drawn["svg"][name].encode("utf-8")).decode("ascii")
-    st.html(  # an <img>: st.html strips inline SVG; scrolls sideways rather than shrink
-        f'<div style="overflow-x:auto"><img style="max-width:none" '
-        f'src="data:image/svg+xml;base64,{data}"></div>'
-    )
+st.subheader(t("conf.designed", lang))
+st.html(conformance_view.svg_image(drawn["svg"]))  # fits the page width
+with st.expander(t("conf.full_size", lang)):
+    st.html(conformance_view.svg_image(drawn["svg"], fit=False))
 st.caption(t("conf.designed_note", lang))
 if not drawn["outside"].empty:
     st.caption(t("conf.outside", lang))
@@ -61,6 +56,10 @@ if not drawn["outside"].empty:
     )
     outside.columns = [t("col.activity", lang), t("conf.inserted", lang)]
     st.dataframe(outside, hide_index=True)
+if st.toggle(t("conf.show_discovered", lang), key="conf_discovered"):  # on request: ~0.5 s
+    st.subheader(t("conf.discovered", lang))
+    with st.spinner(t("conf.drawing", lang)):
+        st.html(conformance_view.svg_image(query("conformance_discovered")))
 
 left, right = st.columns(2)
 left.plotly_chart(

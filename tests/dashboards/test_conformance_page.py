@@ -3,6 +3,7 @@ figures shown equal check_conformance's on the same model and suggested mapping.
 
 from __future__ import annotations
 
+import base64
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -174,11 +175,16 @@ def test_the_designed_model_carries_the_deviation_counts(sample_env: Path) -> No
         given = conformance_view.figures(
             store, LOG, chips, str(MODEL), "h", pairs, "alignments", ("skipped", "inserted"), found
         )  # the page passes the result it already has: the same figures, not checked again
+        discovered = conformance_view.discovered_svg(store, LOG, chips)
     assert given["marks"] == drawn["marks"]
     assert given["outside"].equals(drawn["outside"])  # (the drawing's layout may differ)
+    # the page's path (whole log checked once, weighted by the filter) equals a fresh check
+    assert found["summary"]["fitness"] == pytest.approx(result.fitness, abs=1e-12)
+    assert found["summary"]["precision"] == pytest.approx(result.precision, abs=1e-12)
+    assert found["deviations"].to_dict("records") == result.deviations
     counts = {d["activity"]: (d["skipped"], d["inserted"]) for d in result.deviations}
     assert any(s for s, _ in counts.values())  # sepsis skips some tasks of the model
-    tasks = _task_lines(drawn["svg"]["designed"])
+    tasks = _task_lines(drawn["svg"])
     assert set(tasks) == set(model.tasks)
     for task, (lines, fill) in tasks.items():
         skipped, inserted = counts.get(mapping.target(task) or task, (0, 0))
@@ -192,7 +198,7 @@ def test_the_designed_model_carries_the_deviation_counts(sample_env: Path) -> No
         dict(zip(drawn["outside"]["activity"], drawn["outside"]["inserted"], strict=True))
         == outside
     )
-    assert drawn["svg"]["discovered"].count("<title>") > 5
+    assert discovered.count("<title>") > 5
 
 
 def test_demo_store_keeps_the_check_the_page_starts_with(sample_env: Path) -> None:
@@ -212,3 +218,14 @@ def test_demo_store_keeps_the_check_the_page_starts_with(sample_env: Path) -> No
     assert {v: (r.fitness, r.tokens) for v, r in kept.items()} == {
         r.variant: (r.fitness, r.tokens) for r in fresh.variants
     }
+
+
+def test_a_wide_drawing_fits_the_page_unless_asked_at_full_size() -> None:
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="5000" height="300"></svg>'
+    fitted = conformance_view.svg_image(svg)
+    assert 'style="max-width:100%;height:auto"' in fitted
+    full = conformance_view.svg_image(svg, fit=False)
+    assert 'style="max-width:none"' in full
+    assert "overflow-x:auto" in full
+    data = fitted.split("base64,", 1)[1].split('"', 1)[0]
+    assert base64.b64decode(data).decode("utf-8") == svg
