@@ -74,7 +74,7 @@ right.plotly_chart(
     charts.trend_figure(
         result["over_time"],
         {"fitting_share": t("conf.share", lang), "mean_fitness": t("conf.mean_fitness", lang)},
-        "%", days=0.01,
+        "%", days=0.01, lang=lang,
     ),
     width="stretch",
 )  # fmt: skip

@@ -4,6 +4,7 @@ figures shown equal check_conformance's on the same model and suggested mapping.
 from __future__ import annotations
 
 import base64
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -46,6 +47,12 @@ def test_conformance_figures_equal_check_conformance(sample_env: Path, lang: str
     assert shown[t("conf.precision", lang)] == f"{result.precision:.3f}"
     assert shown[t("conf.fitting", lang)] == fmt_pct(result.fitting_cases_share, lang)
     assert shown[t("conf.deviating", lang)] == fmt_int(len(deviating), lang)
+
+    # the deviations-over-time chart's month ticks read in the page's language
+    trend = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    stops = trend["layout"]["xaxis"].get("tickformatstops", [])
+    month = next((s["value"] for s in stops if s["dtickrange"] == ["M1", "M12"]), None)
+    assert month == {"en": None, "zh": "%Y年%-m月"}[lang]
 
     cases = at.dataframe[-1].value
     assert len(cases) == len(deviating)
