@@ -168,13 +168,15 @@ def process_map_figure(
     fig = go.Figure()
     mids: list[tuple[float, float, list[str], str, bool]] = []
     pairs = set(zip(arcs["source"], arcs["target"], strict=True))
-    for route, source, target, v in zip(
-        layout.routes, arcs["source"], arcs["target"], value, strict=True
+    shares = [float(v) / top if top and pd.notna(v) else 0.0 for v in value]
+    sampled = sample_colorscale(scale, [0.35 + 0.65 * share for share in shares]) if shares else []
+    colours = [c if pd.notna(v) else MUTED for c, v in zip(sampled, value, strict=True)]
+    traces = []  # added at once: Plotly checks the figure's whole data on every add
+    for route, source, target, v, share, colour in zip(
+        layout.routes, arcs["source"], arcs["target"], value, shares, colours, strict=True
     ):
-        share = float(v) / top if top and pd.notna(v) else 0.0
-        colour = sample_colorscale(scale, [0.35 + 0.65 * share])[0] if pd.notna(v) else MUTED
         xs, ys = [p[0] for p in route], [-p[1] for p in route]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=xs, y=ys, mode="lines+markers", hoverinfo="skip", showlegend=False,
                 line={"width": 1 + 7 * share, "color": colour, "shape": "spline"},
@@ -189,6 +191,7 @@ def process_map_figure(
         upward = route[0][1] > route[-1][1]
         left = not upward and (target, source) in pairs and source != target
         mids.append((mx, -my, ["edge", str(source), str(target)], label, left))
+    fig.add_traces(traces)
     fig.add_trace(
         go.Scatter(
             x=[m[0] for m in mids], y=[m[1] for m in mids], mode="text",
@@ -198,15 +201,17 @@ def process_map_figure(
             hovertemplate="%{customdata[1]} → %{customdata[2]}: %{text}<extra></extra>",
         )
     )  # fmt: skip
+    shapes = []  # set at once: add_shape checks every shape so far on each call
     for node in graph.nodes.values():
         box = layout.boxes[node.id]
-        fig.add_shape(
-            type="rect" if node.kind == "task" else "circle",
-            x0=box.x, x1=box.x + box.width, y0=-box.y, y1=-(box.y + box.height),
-            line={"color": _EDGE_COLOUR.get(node.kind, ACCENT),
-                  "width": 1.5 if node.kind == "task" else 2.5},
-            fillcolor=_FILL.get(node.kind, "#eff6ff"), layer="below",
+        shapes.append(
+            {"type": "rect" if node.kind == "task" else "circle",
+             "x0": box.x, "x1": box.x + box.width, "y0": -box.y, "y1": -(box.y + box.height),
+             "line": {"color": _EDGE_COLOUR.get(node.kind, ACCENT),
+                      "width": 1.5 if node.kind == "task" else 2.5},
+             "fillcolor": _FILL.get(node.kind, "#eff6ff"), "layer": "below"}
         )  # fmt: skip
+    fig.update_layout(shapes=shapes)
     names = [*events, START, END]
     fig.add_trace(
         go.Scatter(

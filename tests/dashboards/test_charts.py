@@ -37,6 +37,11 @@ def test_process_map_figure_draws_every_arc_and_node() -> None:
     assert len(arcs) == 4  # A→B, start→A, A→end, B→end
     widths = sorted(t.line.width for t in arcs)
     assert widths[-1] == 8.0  # the most frequent arc (start→A, 3) is the thickest
+    from plotly.colors import sample_colorscale
+
+    # darker with the count: arcs of 1, 2, 2 and 3 cases
+    colours = [t.line.color for t in sorted(arcs, key=lambda t: t.line.width)]
+    assert colours == sample_colorscale("Blues", [0.35 + 0.65 * n / 3 for n in (1, 2, 2, 3)])
     nodes = fig.data[-1]
     assert [c[1] for c in nodes.customdata] == ["A", "B", "▶", "■"]
 
