@@ -113,6 +113,11 @@ def _run(argv: list[str] | None) -> int:
         cli.main(args=argv, prog_name="proclens", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except click.UsageError as exc:  # a wrong flag or value: one line, like every other error
+        where = exc.ctx.command_path if exc.ctx is not None else "proclens"
+        what = one_line(exc.format_message()).rstrip(".")
+        click.echo(f"error: {what}; see '{where} --help'", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

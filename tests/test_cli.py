@@ -81,6 +81,26 @@ def test_missing_file_is_a_clear_error_and_writes_nothing(
     assert err.strip() == f"error: {db_path.parent / 'absent.csv'}: no such file"
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["conform", "--log", "l", "--model", "/nope.bpmn"], "'/nope.bpmn' does not exist"),
+        (["stats", "--no-such-flag"], "No such option '--no-such-flag'"),
+        (["conform", "--log", "l"], "Missing option '--model'"),
+    ],
+)
+def test_usage_errors_are_one_line_naming_the_help(
+    args: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("error: ")
+    assert says in err
+    assert f"see 'proclens {args[0]} --help'" in err
+
+
 def test_commands_map_names_every_command_of_every_module() -> None:
     """COMMANDS (what the lazy group loads) and the modules of proclens.commands agree both ways."""
     import pkgutil
