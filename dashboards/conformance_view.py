@@ -62,6 +62,7 @@ Known = dict[tuple[str, ...], VariantResult]
 _KNOWN: OrderedDict[tuple[Any, ...], Known] = OrderedDict()
 _KNOWN_KEPT = 4
 _KNOWN_LOCK = threading.Lock()
+_ACTIVITIES: dict[tuple[str, int, str], tuple[str, ...]] = {}
 
 
 def bundled_models(folder: Path | None = None) -> list[Path]:
@@ -129,12 +130,22 @@ def forget() -> None:
     measure a cold page)."""
     with _KNOWN_LOCK:
         _KNOWN.clear()
+    _ACTIVITIES.clear()
     _model.cache_clear()
     _prepared.cache_clear()
 
 
 def _activities(store: EventStore, log: str) -> list[str]:
-    return sorted({a for v, _ in variant_counts(DuckDBEngine(store), log) for a in v})
+    """The log's activities, read once per store, data version and log: the mapping, the
+    check and the drawing of one render all need them (each read groups every case)."""
+    key = (str(store.path), store.data_version(), log)
+    found = _ACTIVITIES.get(key)
+    if found is None:
+        found = tuple(sorted({a for v, _ in variant_counts(DuckDBEngine(store), log) for a in v}))
+        if len(_ACTIVITIES) >= _KNOWN_KEPT * 4:
+            _ACTIVITIES.clear()
+        _ACTIVITIES[key] = found
+    return list(found)
 
 
 @lru_cache(maxsize=8)
