@@ -13,11 +13,12 @@ the source order (see README). It is stored at load time: every instance carries
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from analytics.filters import Filter
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: ORDER BY key that sequences the instances of one case: their stored position, which ranks
 #: them by proclens.order.CASE_ORDER (so it orders any subset of a case's instances the same).

@@ -1,8 +1,10 @@
 """What every connector produces: batches of canonical events plus the mapping it used.
 
-A connector is a class with `kind`, `location` and `batches()`; each batch carries an Arrow
-table of events in EVENT_SCHEMA, optional case rows and the rows it had to reject (with the
-reason). `proclens.loader` writes the batches into the store in one transaction.
+A connector is a class with `kind`, `location` and `batches()`; each batch carries events in
+EVENT_COLUMNS (an Arrow table or Python column lists), optional case rows and the rows it had
+to reject (with the reason). `proclens.loader` writes the batches into the store in one
+transaction. This module imports neither pyarrow nor NumPy: a load that needs neither stays
+without them.
 """
 
 from __future__ import annotations
@@ -10,32 +12,32 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Protocol, runtime_checkable
-
-import numpy as np
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from proclens.errors import MappingError
 
-UTC_TS = pa.timestamp("us", tz="UTC")
+if TYPE_CHECKING:
+    import pyarrow as pa
 
-EVENT_SCHEMA = pa.schema(
-    [
-        ("case_id", pa.string()),
-        ("activity", pa.string()),
-        ("ts", UTC_TS),
-        ("start_ts", UTC_TS),
-        ("resource", pa.string()),
-        ("department", pa.string()),
-        ("lifecycle", pa.string()),
-        ("instance_id", pa.string()),
-        ("event_index", pa.int64()),
-        ("event_key", pa.string()),
-        ("attributes", pa.string()),  # JSON object text
-    ]
+#: The canonical event columns a batch hands to the loader, with their DuckDB types (the
+#: events table of proclens/schema.sql adds what the load derives); `ts` and `start_ts` are
+#: UTC instants, `attributes` JSON object text.
+EVENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "VARCHAR"),
+    ("activity", "VARCHAR"),
+    ("ts", "TIMESTAMPTZ"),
+    ("start_ts", "TIMESTAMPTZ"),
+    ("resource", "VARCHAR"),
+    ("department", "VARCHAR"),
+    ("lifecycle", "VARCHAR"),
+    ("instance_id", "VARCHAR"),
+    ("event_index", "BIGINT"),
+    ("event_key", "VARCHAR"),
+    ("attributes", "VARCHAR"),
 )
 
-CASE_SCHEMA = pa.schema([("case_id", pa.string()), ("attributes", pa.string())])
+#: The case rows a batch hands to the loader: id and attributes as JSON object text.
+CASE_COLUMNS: tuple[tuple[str, str], ...] = (("case_id", "VARCHAR"), ("attributes", "VARCHAR"))
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,25 @@ class RejectedRow:
 
 
 @dataclass
+class ColumnLists:
+    """Rows as Python lists per column, named as EVENT_COLUMNS or CASE_COLUMNS (a column left
+    out is null); timestamps as time-zone aware datetimes. What the XES connector hands over:
+    DuckDB takes the lists as they are, without Arrow or NumPy."""
+
+    columns: dict[str, list[Any]]
+
+    @property
+    def num_rows(self) -> int:
+        return len(next(iter(self.columns.values()), []))
+
+
+@dataclass
 class Batch:
-    events: pa.Table | None = None
-    cases: pa.Table | None = None
+    """Events and case rows as Arrow tables in EVENT_SCHEMA / CASE_SCHEMA
+    (connectors.arrow_tables) or as ColumnLists."""
+
+    events: pa.Table | ColumnLists | None = None
+    cases: pa.Table | ColumnLists | None = None
     rejected: list[RejectedRow] = field(default_factory=list)
     rows_read: int = 0  # source rows this batch consumed: events + rejected
     progress: int | None = None  # units of the source consumed so far (bytes for files)
@@ -152,50 +170,6 @@ class Mapping:
             if clean.get(key) is not None:
                 clean[key] = tuple(clean[key])
         return cls(**clean)
-
-
-def events_table(columns: dict[str, Any]) -> pa.Table:
-    """Build an EVENT_SCHEMA table from the columns given; the others are null."""
-    length = len(next(iter(columns.values())))
-    arrays = []
-    for f in EVENT_SCHEMA:
-        if f.name in columns:
-            arrays.append(
-                arrow_array(columns[f.name], f.type)
-                if not isinstance(columns[f.name], pa.Array | pa.ChunkedArray)
-                else columns[f.name].cast(f.type)
-            )
-        else:
-            arrays.append(pa.nulls(length, type=f.type))
-    return pa.Table.from_arrays(arrays, schema=EVENT_SCHEMA)
-
-
-def cases_table(case_ids: Sequence[str], attributes: Sequence[dict[str, Any] | None]) -> pa.Table:
-    return pa.Table.from_arrays(
-        [
-            arrow_array(case_ids, pa.string()),
-            arrow_array([to_json(a) if a else None for a in attributes], pa.string()),
-        ],
-        schema=CASE_SCHEMA,
-    )
-
-
-def arrow_array(values: Sequence[Any], type: pa.DataType) -> pa.Array:
-    """`pa.array(values, type)` for a Python sequence (None is null), without importing pandas.
-
-    pa.array imports pandas the first time it converts Python or NumPy data (to check for
-    pandas objects): ~45 MB that `proclens ingest` of an XES file otherwise never needs. Text
-    goes through Arrow's StringBuilder and null-free integers through a NumPy buffer instead;
-    other values through pa.array.
-    """
-    if type == pa.string():
-        builder = pa.lib.StringBuilder()
-        builder.append_values(values if isinstance(values, list) else list(values))
-        return builder.finish()
-    if type == pa.int64() and isinstance(values, list) and None not in values:
-        data = np.asarray(values, dtype=np.int64)
-        return pa.Array.from_buffers(type, len(data), [None, pa.py_buffer(data)])
-    return pa.array(values, type=type)
 
 
 def to_json(value: dict[str, Any]) -> str:

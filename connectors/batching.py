@@ -21,7 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors.base import Batch, Mapping, RejectedRow, cases_table, events_table, to_json
+from connectors.arrow_tables import cases_table, events_table
+from connectors.base import Batch, Mapping, RejectedRow, to_json
 from connectors.timestamps import TimestampParser, text_array
 from proclens.columns import CASE_PREFIX
 

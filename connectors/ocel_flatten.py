@@ -15,7 +15,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from connectors.base import EVENT_SCHEMA, Batch, Mapping
+from connectors.arrow_tables import EVENT_SCHEMA
+from connectors.base import Batch, Mapping
 
 FLAT_MAPPING = Mapping(
     case="object id", activity="event type", timestamp="event time", event_key="event id"

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
-from connectors.base import UTC_TS, to_json
+from connectors.arrow_tables import UTC_TS
+from connectors.base import to_json
 from proclens.errors import SourceError
 
 UTC = ZoneInfo("UTC")

@@ -23,8 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors.base import UTC_TS
-from proclens.errors import MappingError
+from connectors.arrow_tables import UTC_TS
+from connectors.zones import time_zone
 
 _ISO = re.compile(
     r"^\s*\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$"
@@ -137,15 +137,4 @@ def _as_text(value: Any) -> str | None:
 
 
 def _check_tz(tz: str) -> str:
-    import zoneinfo
-
-    if tz.upper() == "UTC":
-        return "UTC"
-    try:
-        zoneinfo.ZoneInfo(tz)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise MappingError(
-            f"unknown time zone '{tz}'; pass --tz with an IANA name such as Asia/Shanghai, "
-            "Europe/Amsterdam or UTC"
-        ) from exc
-    return tz
+    return "UTC" if time_zone(tz) is dt.UTC else tz

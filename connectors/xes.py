@@ -23,7 +23,7 @@ from typing import IO, Any, cast
 
 from lxml import etree
 
-from connectors.base import Batch, Mapping, RejectedRow, cases_table, to_json
+from connectors.base import Batch, ColumnLists, Mapping, RejectedRow, to_json
 from connectors.registry import FileOptions
 from connectors.xes_log import LogHeader
 from connectors.xes_values import META, events_from_columns, local_name, put, typed_value
@@ -284,7 +284,7 @@ class _Parser:
         )
         batch = Batch(
             events=events,
-            cases=cases_table(self.case_ids, self.case_attrs) if self.case_ids else None,
+            cases=_case_rows(self.case_ids, self.case_attrs) if self.case_ids else None,
             rejected=rejected,
             rows_read=read,
             progress=self.counter.consumed,
@@ -293,3 +293,9 @@ class _Parser:
         self.rejected, self.case_ids, self.case_attrs = [], [], []
         self.trace_start = 0
         return batch
+
+
+def _case_rows(case_ids: list[str], attributes: list[dict[str, Any] | None]) -> ColumnLists:
+    return ColumnLists(
+        {"case_id": case_ids, "attributes": [to_json(a) if a else None for a in attributes]}
+    )

@@ -1,4 +1,4 @@
-"""XES attribute elements -> typed JSON values, and XES timestamps -> UTC instants in bulk.
+"""XES attribute elements -> typed JSON values, and XES dates -> time-zone aware datetimes.
 
 Typing (what `events.attributes` / `cases.attributes` hold):
 - string, id -> JSON string; date -> the ISO text as written; int -> number (integer);
@@ -18,18 +18,13 @@ Typing (what `events.attributes` / `cases.attributes` hold):
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from connectors.base import UTC_TS, RejectedRow, arrow_array, events_table
-
-if TYPE_CHECKING:
-    import pandas as pd
+from connectors.base import ColumnLists, RejectedRow
+from connectors.zones import time_zone
 
 META = "@meta"
 #: meta of a list whose items all have one key: that key
@@ -174,69 +169,68 @@ def put(attrs: dict[str, Any], key: str, elem: Any) -> None:
 
 # ---- timestamps ---------------------------------------------------------------------------
 
-_HAS_OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 
+def parse_timestamp(text: str, tz: tzinfo) -> datetime | None:
+    """An XES date (ISO 8601) -> the instant in UTC, or None when it does not parse.
 
-def parse_timestamps(raw: Sequence[str], tz: str) -> pa.Array:
-    """ISO 8601 texts -> timestamp[us, UTC]; unparsable -> null.
-
-    Offsets with or without colon (`+02:00`, `-0400`), `Z`, with or without fractional
-    seconds. Texts without an offset are local time in `tz`. Parsing is vectorised, not one
-    datetime per event: Arrow's ISO 8601 cast when every text has an offset and it parses them
-    all (the usual XES file; pandas is then never imported, which keeps `proclens ingest`
-    small), else pandas' ISO parser, which also takes nanoseconds, lower-case `z`, naive texts
-    and marks what does not parse as null.
+    Offsets with or without colon (`+02:00`, `-0400`), `Z` or `z`, with or without fractional
+    seconds (digits beyond microseconds are cut). A date without an offset is local time in
+    `tz`: a local time repeated by a daylight-saving change is its first occurrence, one skipped
+    by it is moved forward to the change (as for tabular files, connectors.timestamps).
     """
-    if not raw:
-        return pa.array([], type=UTC_TS)
-    texts = arrow_array(raw, pa.string())
-    aware = pc.match_substring_regex(texts, _HAS_OFFSET)
-    if pc.all(aware).as_py():
-        with contextlib.suppress(pa.ArrowInvalid):
-            return texts.cast(UTC_TS)
-    import pandas as pd
-
-    if pc.all(aware).as_py():
-        return _to_arrow(_iso(pd.Series(raw, dtype=object), utc=True))
-    series = pd.Series(raw, dtype=object)
-    mask = aware.to_pandas(zero_copy_only=False).to_numpy(dtype=bool)
-    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
-    if mask.any():
-        out[mask] = _iso(series[mask], utc=True)
-    naive = _iso(series[~mask], utc=False)
-    if not isinstance(naive.dtype, pd.DatetimeTZDtype):
-        naive = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-    out[~mask] = naive.dt.tz_convert("UTC")
-    return _to_arrow(out)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        cleaned = text.strip()
+        if cleaned[-1:] == "z":
+            cleaned = cleaned[:-1] + "Z"
+        try:
+            value = datetime.fromisoformat(cleaned)
+        except ValueError:
+            return None
+    if value.tzinfo is not None:
+        return value.astimezone(UTC)
+    return value.replace(tzinfo=UTC) if tz is UTC else _local(value, tz)
 
 
-def _iso(series: pd.Series, *, utc: bool) -> pd.Series:
-    import pandas as pd
-
-    return pd.to_datetime(series, format="ISO8601", utc=utc, errors="coerce")
-
-
-def _to_arrow(series: pd.Series) -> pa.Array:
-    arr = pa.Array.from_pandas(series)
-    return arr.cast(UTC_TS, safe=False)
+def _local(naive: datetime, tz: tzinfo) -> datetime:
+    """A wall-clock time in `tz` as the instant in UTC: a time the clocks pass twice is the
+    first one (fold 0); a time they skip is the instant they moved (pandas' shift_forward)."""
+    instant = naive.replace(tzinfo=tz).astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) == naive:
+        return instant
+    # skipped: fold 1 reads it with the offset after the change, fold 0 with the one before,
+    # so the change lies between the two instants; zone changes fall on whole seconds
+    before, after = naive.replace(tzinfo=tz, fold=1).astimezone(UTC), instant
+    offset = after.astimezone(tz).utcoffset()
+    while after - before > timedelta(seconds=1):
+        middle = before + (after - before) // 2
+        if middle.astimezone(tz).utcoffset() == offset:
+            after = middle
+        else:
+            before = middle
+    return after.replace(microsecond=0)
 
 
 def events_from_columns(
     cols: dict[str, list[Any]], tz: str, rejected: list[RejectedRow]
-) -> pa.Table:
-    """Column lists -> EVENT_SCHEMA table; rows whose timestamp does not parse are rejected."""
-    ts = parse_timestamps(cols["ts"], tz)
-    bad = ts.is_null()
-    if pc.any(bad).as_py():
-        for i in pc.indices_nonzero(bad).to_pylist():
-            rejected.append(
-                RejectedRow(
-                    f"trace {cols['trace_no'][i]} event {cols['event_no'][i]}",
-                    f"{cols['activity'][i]} @ {cols['ts'][i]}",
-                    f"unparsable timestamp {cols['ts'][i]!r} (expected ISO 8601, e.g. "
-                    "2024-05-01T09:30:00.000+02:00)",
-                )
+) -> ColumnLists:
+    """Column lists -> EVENT_COLUMNS lists; rows whose timestamp does not parse are rejected."""
+    zone = time_zone(tz)
+    ts = [parse_timestamp(text, zone) for text in cols["ts"]]
+    keep = [c for c in cols if c not in ("ts", "trace_no", "event_no")]
+    bad = [i for i, value in enumerate(ts) if value is None]
+    if not bad:
+        return ColumnLists({**{c: cols[c] for c in keep}, "ts": ts})
+    for i in bad:
+        rejected.append(
+            RejectedRow(
+                f"trace {cols['trace_no'][i]} event {cols['event_no'][i]}",
+                f"{cols['activity'][i]} @ {cols['ts'][i]}",
+                f"unparsable timestamp {cols['ts'][i]!r} (expected ISO 8601, e.g. "
+                "2024-05-01T09:30:00.000+02:00)",
             )
-    data = {c: v for c, v in cols.items() if c not in ("ts", "trace_no", "event_no")}
-    table = events_table({**data, "ts": ts})
-    return table.filter(pc.invert(bad)) if pc.any(bad).as_py() else table
+        )
+    good = [i for i, value in enumerate(ts) if value is not None]
+    columns = {c: [cols[c][i] for i in good] for c in keep}
+    return ColumnLists({**columns, "ts": [ts[i] for i in good]})

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from connectors.base import EVENT_COLUMNS, ColumnLists
 from connectors.registry import FileOptions, default_log_name, open_file
 from proclens.loader import LoadReport, Mode, file_fingerprint, load
 from proclens.store import EventStore
@@ -22,9 +23,18 @@ def preview(path: Path, options: FileOptions | None = None) -> pd.DataFrame:
     """The first events the connector reads from `path`, in the canonical columns."""
     source = open_file(path, options or FileOptions())
     for batch in source.batches():
-        if batch.events is not None and batch.events.num_rows:
-            head: pd.DataFrame = batch.events.slice(0, PREVIEW_ROWS).to_pandas()
-            return head
+        events = batch.events
+        if events is None or not events.num_rows:
+            continue
+        if isinstance(events, ColumnLists):
+            return pd.DataFrame(
+                {
+                    name: events.columns.get(name, [None] * events.num_rows)[:PREVIEW_ROWS]
+                    for name, _ in EVENT_COLUMNS
+                }
+            )
+        head: pd.DataFrame = events.slice(0, PREVIEW_ROWS).to_pandas()
+        return head
     return pd.DataFrame()
 
 

@@ -39,7 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "load_memory_limit",
         "PROCLENS_LOAD_MEMORY_LIMIT",
-        "128MB",
+        "48MB",
         "DuckDB memory limit while loading; staging spills to disk beyond it.",
     ),
     Setting(

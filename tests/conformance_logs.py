@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.base import Batch, cases_table, events_table
+from connectors.arrow_tables import cases_table, events_table
+from connectors.base import Batch
 from proclens.loader import load
 from proclens.store import EventStore
 from tests.rows import RowSource

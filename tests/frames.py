@@ -11,7 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.base import Batch, events_table, to_json
+from connectors.arrow_tables import events_table
+from connectors.base import Batch, to_json
 
 _ROLES = ("case_id", "activity", "ts", "start_ts", "resource", "department", "lifecycle")
 

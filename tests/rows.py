@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connectors.base import Batch, RejectedRow, cases_table, events_table, to_json
+from connectors.arrow_tables import cases_table, events_table
+from connectors.base import Batch, RejectedRow, to_json
 
 
 def ts(text: str) -> datetime:

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from analytics.stats import log_stats
-from connectors.base import Batch, RejectedRow, events_table
+from connectors.arrow_tables import events_table
+from connectors.base import Batch, RejectedRow
 from proclens.errors import RejectedRowsError, StoreError
 from proclens.loader import load
 from proclens.store import EventStore
@@ -42,11 +43,13 @@ def test_counts_reconcile_and_rejected_rows_are_kept(store: EventStore) -> None:
 
 
 def test_a_load_out_of_its_budget_runs_again_under_a_larger_one(
-    store: EventStore, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Work that cannot spill (the cases' key index) may exceed the load budget: the attempt is
     rolled back and the staged rows are loaded again under a larger budget, exactly once."""
     import duckdb
+
+    store = EventStore.open(db_path)
 
     import proclens.loader
 
@@ -75,6 +78,40 @@ def test_a_load_out_of_its_budget_runs_again_under_a_larger_one(
     assert counts == [(3,), (2,), (1,), (1,)]  # the rolled-back attempt left nothing
     runs = store.con.execute("SELECT count(*) FROM load_runs WHERE log = 'l'").fetchone()
     assert runs == (1,)
+    store.close()
+
+
+def test_a_store_in_memory_loads_under_its_own_limit(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It cannot spill what it holds, so a load budget would only make it fail: staging and
+    the transaction run under the store's memory limit, once."""
+    import duckdb
+
+    import proclens.loader
+
+    monkeypatch.setenv("PROCLENS_MEMORY_LIMIT", "1GB")
+    real_stage, real_load = proclens.loader._stage, proclens.loader.load_in_transaction
+    limits: list[str] = []
+
+    def limit(con: duckdb.DuckDBPyConnection) -> None:
+        limits.append(str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]))
+
+    def stage(con: duckdb.DuckDBPyConnection, *args: object, **kw: object) -> None:
+        limit(con)
+        real_stage(con, *args, **kw)  # type: ignore[arg-type]
+
+    def load_tx(con: duckdb.DuckDBPyConnection, *args: object, **kw: object) -> object:
+        limit(con)
+        return real_load(con, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(proclens.loader, "_stage", stage)
+    monkeypatch.setattr(proclens.loader, "load_in_transaction", load_tx)
+    load(store, RowSource([ev("c1", "a", "2024-01-01T10:00")]), log="l")
+    probe = duckdb.connect()
+    probe.execute("SET memory_limit = '1GB'")
+    limit(probe)
+    assert limits == [limits[-1]] * 3  # staging, transaction: the store's limit, as DuckDB says
 
 
 def test_retry_budgets_grow_up_to_the_store_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -221,3 +221,47 @@ def test_a_non_xes_file_is_one_line_and_writes_nothing(
 ) -> None:
     path = write(tmp_path, HEAD + "<ocel><events><event id='1'/></events></ocel>", "other.xes")
     _assert_fails_cleanly(path, db_path, capsys, "is not an XES event log")
+
+
+def test_naive_times_at_daylight_saving_changes_read_as_in_tabular_files(
+    tmp_path: Path, store: EventStore
+) -> None:
+    """A local time repeated by the change is its first occurrence, one skipped is moved
+    forward: the rule of the tabular connectors (connectors.timestamps), not a rejection."""
+    from connectors.timestamps import TimestampParser
+
+    stamps = ["2024-10-27T02:30:00", "2024-03-31T02:30:00", "2024-06-01T12:00:00"]
+    path = write(tmp_path, xes(trace("c1", *(event(f"a{i}", t) for i, t in enumerate(stamps)))))
+    report = load(store, XesSource(path, FileOptions(tz="Europe/Vienna")), log="l")
+    assert (report.loaded, report.rejected) == (3, 0)
+    got = rows(store, "SELECT ts FROM events ORDER BY event_index")
+    tabular, reasons = TimestampParser("t", tz="Europe/Vienna").parse(stamps)
+    assert reasons == [None, None, None]
+    assert [t for (t,) in got] == tabular.to_pylist()
+    assert [t.strftime("%H:%M") for (t,) in got] == ["00:30", "01:00", "10:00"]
+
+
+def test_more_iso_forms_nanoseconds_lower_z_and_blanks(tmp_path: Path, store: EventStore) -> None:
+    stamps = ["2024-03-01T10:00:00.123456789+02:00", " 2024-03-01T10:00:00z ", "2024-03-01"]
+    path = write(tmp_path, xes(trace("c1", *(event(f"a{i}", t) for i, t in enumerate(stamps)))))
+    load(store, XesSource(path, FileOptions()), log="l")
+    got = rows(store, "SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%f') FROM events "
+                      "ORDER BY event_index")  # fmt: skip
+    assert got == [
+        ("2024-03-01T08:00:00.123456",),  # digits beyond microseconds are cut
+        ("2024-03-01T10:00:00.000000",),
+        ("2024-03-01T00:00:00.000000",),
+    ]
+
+
+def test_an_unknown_time_zone_is_one_line_and_writes_nothing(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, xes(trace("c1", event("a", "2024-03-01T10:00:00"))))
+    code = main(["ingest", str(path), "--db", str(db_path), "--tz", "Mars/Olympus"])
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert len(err.splitlines()) == 1
+    assert "unknown time zone 'Mars/Olympus'" in err
+    with EventStore.open(db_path, read_only=True) as store:
+        assert store.logs() == []

@@ -16,7 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from connectors.base import Batch, Mapping, cases_table, events_table, to_json
+from connectors.arrow_tables import cases_table, events_table
+from connectors.base import Batch, Mapping, to_json
 from connectors.sources.config import Secrets, SourceConfig
 from connectors.sources.sqlconn import SqlConnection
 from proclens.errors import SourceError

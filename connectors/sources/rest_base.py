@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.base import Batch, RejectedRow, cases_table, events_table, to_json
+from connectors.arrow_tables import cases_table, events_table
+from connectors.base import Batch, RejectedRow, to_json
 from connectors.sources.config import Secrets, SourceConfig
 
 _COLUMNS = (

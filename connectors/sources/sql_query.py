@@ -18,15 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from connectors.base import (
-    EVENT_SCHEMA,
-    Batch,
-    Mapping,
-    RejectedRow,
-    cases_table,
-    events_table,
-    to_json,
-)
+from connectors.arrow_tables import EVENT_SCHEMA, cases_table, events_table
+from connectors.base import Batch, Mapping, RejectedRow, to_json
 from connectors.sources.config import Secrets, SourceConfig
 from connectors.sources.sqlconn import SqlConnection
 from proclens.errors import MappingError, SourceError
