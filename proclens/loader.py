@@ -12,13 +12,14 @@ then, in one transaction:
    (dropped, counted in `unchanged`), otherwise they replace the stored event (`updated`);
 4. pair lifecycle start/complete rows into activity instances (FIFO per case, activity and
    instance id), keep other transitions as non-instance rows;
-5. write events (in slices of the cases, so each statement fits the load budget, each event
-   with its order inside its case), cases, rejected rows, the log's row and the load-run row
-   (with the source's `cursor_value`, if it has one, for incremental pulls); the log's row is
-   written first, before step 2, and its counts at the end: its attributes can be megabytes
-   of JSON, whose parsing must not come on top of everything else the load holds;
-6. store the per-case facts of the cases this load touched (every case on new/replace) and,
-   on append/merge, renumber the order inside them, see proclens/order.py.
+5. write events (one slice of the cases at a time, so each statement fits the load budget,
+   each event with its order inside its case, and on new/replace each case with its per-case
+   facts), cases, rejected rows, the log's row and the load-run row (with the source's
+   `cursor_value`, if it has one, for incremental pulls); the log's row is written first,
+   before step 2, and its counts at the end: its attributes can be megabytes of JSON, whose
+   parsing must not come on top of everything else the load holds;
+6. on append/merge, renumber the order inside the cases this load touched and store their
+   per-case facts, see proclens/order.py.
 
 read = loaded + rejected + unchanged; `record_failed_run` logs a run that did not commit.
 """
@@ -257,13 +258,17 @@ def load_in_transaction(
             + "; ".join(r[0] for r in reasons)
             + "; fix the source or drop --strict to load the rest and keep these aside"
         )
-    _pair_and_insert(con, log, run_id, offset, report)
-    _insert_cases(con, log, mode)
-    incremental = mode in ("append", "merge")
-    # a new or replacing load inserted every event with its order; an incremental one
-    # renumbers the cases it touched
-    touched = "SELECT case_id FROM touched_cases" if incremental else None
-    order.refresh(con, log, touched, events=incremental)
+    # a new or replacing load inserts every event with its order and every case with its
+    # facts, slice by slice; an incremental one renumbers the cases it touched
+    if mode in ("append", "merge"):
+        _pair_and_insert(con, log, run_id, offset, report)
+        _insert_cases(con, log, mode)
+        order.refresh(con, log, "SELECT case_id FROM touched_cases")
+    else:
+        _pair_and_insert(con, log, run_id, offset, report, mode)
+        without_events = "case_id IN (SELECT case_id FROM case_slices WHERE slice = -1)"
+        _insert_cases(con, log, mode, without_events, None)
+    con.execute("DROP TABLE case_slices")
     con.execute(
         "INSERT INTO rejected_rows SELECT ?, ?, position, raw, reason FROM staging_rejected",
         [run_id, log],
@@ -565,48 +570,72 @@ def _kind_sql(alias: str = "") -> str:
 
 
 def _pair_and_insert(
-    con: duckdb.DuckDBPyConnection, log: str, run_id: int, offset: int, report: LoadReport
+    con: duckdb.DuckDBPyConnection,
+    log: str,
+    run_id: int,
+    offset: int,
+    report: LoadReport,
+    cases: Mode | None = None,
 ) -> None:
-    # Only rows of (case, activity) groups that contain a start take part in pairing; the
-    # work tables hold just the columns pairing needs, never a copy of the staged events.
+    """Pair lifecycles and insert the staged events one slice of the cases at a time, with each
+    row's order in its case; with `cases` (a load's mode) also the slice's cases, with their
+    per-case columns (proclens/order.py). `case_slices` (left for the caller) gives each case
+    its slice; slice -1: the cases without events.
+
+    Pairing's windows, the order and the per-case lists hold whole cases, so each statement
+    works on one slice: about SLICE_EVENTS events of the cases whose first event lies in a
+    range of source positions (one statement for all cases ran out of 48 MB at 1M events).
+    A slice's rows are found by the range of their positions, which lets DuckDB skip the
+    staged row groups of other slices: linear in the file where cases are contiguous in it
+    (XES, most exports), as it is not with a hash of the case id (each slice scanned all).
+    """
     con.execute(
         f"""
-        CREATE TEMP TABLE classified AS
-        SELECT event_index, case_id, activity, instance_id, ts, {_kind_sql()} AS kind
-        FROM staging_events
-        WHERE (case_id, activity) IN (
-            SELECT case_id, activity FROM staging_events WHERE {_kind_sql()} = 'start')
-          AND {_kind_sql()} IN ('start', 'complete')
+        CREATE OR REPLACE TEMP TABLE case_slices AS
+        SELECT case_id, coalesce(min(event_index) // {order.SLICE_EVENTS}, -1) AS slice,
+               min(event_index) AS lo, max(event_index) AS hi
+        FROM (SELECT case_id, event_index FROM staging_events
+              UNION ALL SELECT case_id, NULL FROM staging_cases)
+        GROUP BY case_id
         """
     )
-    _fifo_pairs(con)
-    report.paired_starts = _count(con, "SELECT count(*) FROM pairs")
-    report.unpaired = _count(
-        con,
-        "SELECT count(*) FROM numbered WHERE event_index NOT IN (SELECT c_index FROM pairs)"
-        " AND event_index NOT IN (SELECT s_index FROM pairs)",
-    )
-    # Inserted in slices of the cases (by hash of the case id), each a bounded statement, so
-    # the load budget holds at any file size (one statement ran out of 64 MB at 5M events); a
-    # slice holds whole cases, so each row's stored order is computed in the same statement.
-    slices = max(1, -(-_count(con, "SELECT count(*) FROM staging_events") // INSERT_SLICE))
-    for k in range(slices):
-        _insert_slice(con, log, run_id, offset, "" if slices == 1 else f"% {slices} = {k}")
-    for t in ("classified", "numbered", "pairs"):
-        con.execute(f"DROP TABLE {t}")
-
-
-#: staged events per INSERT of `_pair_and_insert` (a slice of the cases)
-INSERT_SLICE = 50_000
+    slices = con.execute(
+        "SELECT slice, min(lo), max(hi) FROM case_slices WHERE slice >= 0"
+        " GROUP BY slice ORDER BY slice"
+    ).fetchall()
+    paired = unpaired = 0
+    for n, (k, lo, hi) in enumerate(slices):
+        in_slice = f"SELECT case_id FROM case_slices WHERE slice = {k}"
+        chosen = f"case_id IN ({in_slice})"
+        # the slice's staged rows, read where they are, and its work rows appended to tables
+        # of all slices: tables made or replaced in the transaction are all kept until it
+        # ends, and a table per slice ran out of 48 MB after 90 slices
+        rows = (
+            f"(SELECT *, {_kind_sql()} AS kind FROM staging_events"
+            f" WHERE event_index BETWEEN {lo} AND {hi} AND {chosen})"
+        )
+        _fifo_pairs(con, k, rows, first=n == 0)
+        paired += _count(con, f"SELECT count(*) FROM pairs WHERE slice = {k} AND NOT folded")
+        unpaired += _count(
+            con,
+            f"SELECT count(*) FROM numbered WHERE slice = {k} AND event_index NOT IN"
+            f" (SELECT event_index FROM pairs WHERE slice = {k})",
+        )
+        _insert_slice(con, log, run_id, offset, rows, k)
+        if cases:
+            near = f"event_index BETWEEN {lo + offset} AND {hi + offset}"
+            _insert_cases(con, log, cases, chosen, in_slice, near)
+    report.paired_starts, report.unpaired = paired, unpaired
+    for t in ("numbered", "pairs"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
 def _insert_slice(
-    con: duckdb.DuckDBPyConnection, log: str, run_id: int, offset: int, part: str
+    con: duckdb.DuckDBPyConnection, log: str, run_id: int, offset: int, rows: str, k: int
 ) -> None:
-    """Insert the staged events of the cases whose hash(case_id) matches `part` ('% n = k',
-    or '' for all): a complete gains its paired start's time and index, the start itself is
+    """Insert the staged events `rows` of slice `k` (a relation with their `kind`, holding
+    whole cases): a complete gains its paired start's time and index, the start itself is
     folded into it; with the order inside its case (proclens/order.py)."""
-    where = f"WHERE hash(case_id) {part}" if part else ""
     con.execute(
         f"""
         INSERT INTO events (log, case_id, activity, ts, start_ts, resource, department, lifecycle,
@@ -620,41 +649,45 @@ def _insert_slice(
                    coalesce(p.s_index, x.event_index) + $offset AS event_index,
                    x.kind <> 'other' AS is_instance, x.event_key, $run AS load_run,
                    x.attributes::JSON AS attributes
-            FROM (SELECT *, {_kind_sql()} AS kind FROM staging_events {where}) x
-            LEFT JOIN (SELECT * FROM pairs {where}) p ON p.c_index = x.event_index
-            WHERE x.event_index NOT IN (SELECT s_index FROM pairs {where}))
+            FROM {rows} x LEFT JOIN (SELECT * FROM pairs WHERE slice = {k}) p USING (event_index)
+            WHERE p.folded IS NOT TRUE)
         """,
         {"log": log, "offset": offset, "run": run_id},
     )
 
 
-def _fifo_pairs(con: duckdb.DuckDBPyConnection) -> None:
-    """Pair each complete with the oldest open start before it (FIFO in time order).
+def _fifo_pairs(con: duckdb.DuckDBPyConnection, k: int, rows: str, first: bool) -> None:
+    """Pair each complete of the staged `rows` of slice `k` with the oldest open start before it
+    (FIFO in time order); `first`: the first slice, which makes the work tables.
 
-    Per (case, activity, instance) rows are taken in (ts, event_index) order; a start opens an
-    instance, a complete closes the oldest open one, a complete with none open stays alone. With
-    i the number of the complete and S its count of earlier starts, the pops after it are
-    p_i = min(p_{i-1} + 1, S_i) = i + min(0, min_{j<=i}(S_j - j)); complete i pairs with start
-    number p_i when p_i > p_{i-1}. (A complete never pairs with a later start.)
+    Only rows of (case, activity) groups that contain a start take part (`numbered`: just the
+    columns pairing needs). Per (case, activity, instance) rows are taken in (ts, event_index)
+    order; a start opens an instance, a complete closes the oldest open one, a complete with
+    none open stays alone. With i the number of the complete and S its count of earlier
+    starts, the pops after it are p_i = min(p_{i-1} + 1, S_i) = i + min(0, min_{j<=i}(S_j -
+    j)); complete i pairs with start number p_i when p_i > p_{i-1}. (A complete never pairs
+    with a later start.)
+
+    `pairs` holds one row per paired event: a complete with its start's index and time, and
+    the start itself as `folded` (into its complete), so the insert needs one join.
     """
-    con.execute(
+    numbered = f"""
+        SELECT {k} AS slice, event_index, case_id, activity, instance_id, ts, kind,
+               sum(CASE WHEN kind = 'start' THEN 1 ELSE 0 END) OVER (
+                   PARTITION BY case_id, activity, coalesce(instance_id, '')
+                   ORDER BY ts, event_index ROWS UNBOUNDED PRECEDING) AS starts_so_far
+        FROM {rows}
+        WHERE (case_id, activity) IN (SELECT case_id, activity FROM {rows} WHERE kind = 'start')
+          AND kind IN ('start', 'complete')
         """
-        CREATE TEMP TABLE numbered AS
-        SELECT *, sum(CASE WHEN kind = 'start' THEN 1 ELSE 0 END) OVER (
-            PARTITION BY case_id, activity, coalesce(instance_id, '')
-            ORDER BY ts, event_index ROWS UNBOUNDED PRECEDING) AS starts_so_far
-        FROM classified
-        """
-    )
-    con.execute(
-        """
-        CREATE TEMP TABLE pairs AS
-        WITH comp AS (
+    pairs = f"""
+        WITH work AS (SELECT * FROM numbered WHERE slice = {k}),
+        comp AS (
             SELECT case_id, activity, coalesce(instance_id, '') AS inst, event_index,
                    starts_so_far AS s, row_number() OVER (
                        PARTITION BY case_id, activity, coalesce(instance_id, '')
                        ORDER BY ts, event_index) AS i
-            FROM numbered WHERE kind = 'complete'),
+            FROM work WHERE kind = 'complete'),
         popped AS (
             SELECT *, i + least(0, min(s - i) OVER (
                        PARTITION BY case_id, activity, inst ORDER BY i
@@ -663,34 +696,57 @@ def _fifo_pairs(con: duckdb.DuckDBPyConnection) -> None:
         matched AS (
             SELECT *, coalesce(lag(p) OVER (PARTITION BY case_id, activity, inst ORDER BY i), 0)
                       AS p_prev
-            FROM popped)
-        SELECT m.case_id, m.event_index AS c_index, st.event_index AS s_index,
-               st.ts AS s_ts
-        FROM matched m JOIN numbered st
-          ON st.kind = 'start' AND st.case_id = m.case_id AND st.activity = m.activity
-         AND coalesce(st.instance_id, '') = m.inst AND st.starts_so_far = m.p
-        WHERE m.p > m.p_prev
+            FROM popped),
+        paired AS (
+            SELECT m.event_index AS c_index, st.event_index AS s_index, st.ts AS s_ts
+            FROM matched m JOIN work st
+              ON st.kind = 'start' AND st.case_id = m.case_id AND st.activity = m.activity
+             AND coalesce(st.instance_id, '') = m.inst AND st.starts_so_far = m.p
+            WHERE m.p > m.p_prev)
+        SELECT {k} AS slice, c_index AS event_index, s_index, s_ts, false AS folded FROM paired
+        UNION ALL SELECT {k}, s_index, NULL, NULL, true FROM paired
         """
-    )
+    for table, query in (("numbered", numbered), ("pairs", pairs)):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS {query}"
+            if first
+            else f"INSERT INTO {table} {query}"
+        )
 
 
-def _insert_cases(con: duckdb.DuckDBPyConnection, log: str, mode: Mode) -> None:
-    """Cases from case rows (first attributes per case win) plus every case that has events."""
+def _insert_cases(
+    con: duckdb.DuckDBPyConnection,
+    log: str,
+    mode: Mode,
+    chosen: str = "TRUE",
+    with_events: str | None = "SELECT DISTINCT case_id FROM staging_events",
+    near: str | None = None,
+) -> None:
+    """The cases `chosen` selects (a condition on case_id) from the case rows (first attributes
+    per case win) and the query `with_events` (the ids of cases that have events). `near` (an
+    event condition, see order.facts_of): with their per-case facts from their stored events;
+    without it, with the facts of a case without events (`order.refresh` stores the rest)."""
     conflict = (
         "DO UPDATE SET attributes = coalesce(excluded.attributes, cases.attributes)"
         if mode == "merge"
         else "DO NOTHING"
     )
+    union = f"UNION ALL SELECT case_id, NULL, NULL FROM ({with_events})" if with_events else ""
+    facts = order.facts_of(chosen, near or "FALSE")
     con.execute(
         f"""
-        INSERT INTO cases (log, case_id, attributes)
-        SELECT ?, case_id, arg_min(attributes, seq) FILTER (WHERE attributes IS NOT NULL)::JSON
-        FROM (SELECT case_id, attributes, seq FROM staging_cases
-              UNION ALL SELECT DISTINCT case_id, NULL, NULL FROM staging_events)
-        GROUP BY case_id
+        INSERT INTO cases (log, case_id, attributes, instances, first_ts, last_ts, variant)
+        SELECT $log, case_id, a.attributes, coalesce(f.instances, 0), f.first_ts, f.last_ts,
+               coalesce(f.variant, [])
+        FROM (SELECT case_id,
+                     arg_min(attributes, seq) FILTER (WHERE attributes IS NOT NULL)::JSON
+                       AS attributes
+              FROM (SELECT case_id, attributes, seq FROM staging_cases WHERE {chosen} {union})
+              GROUP BY case_id) a
+        LEFT JOIN ({facts}) f USING (case_id)
         ON CONFLICT (log, case_id) {conflict}
         """,
-        [log],
+        {"log": log},
     )
 
 

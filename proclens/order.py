@@ -14,9 +14,10 @@ events of a case again:
   `last_ts` (last end) and `variant` (the activity sequence). Variants, case durations and the
   case-level filters read these instead of the events.
 
-A load inserts its events with ORDER_COLUMNS computed over whole cases (proclens/loader.py);
-`refresh(con, log, touched)` then computes the per-case columns for the cases it touched and,
-on append/merge (whose new events join stored cases), renumbers those cases' events. Filters
+A load inserts its events with ORDER_COLUMNS computed over whole cases and, on a new log, each
+slice's cases with their per-case columns (`facts_of`, proclens/loader.py);
+on append/merge (whose new events join stored cases) `refresh(con, log, touched)` renumbers
+the touched cases' events and recomputes their per-case columns. Filters
 keep or drop whole cases, so the stored positions stay valid under any filter. The Spark
 engine derives the same columns from the same SQL.
 """
@@ -65,30 +66,42 @@ def refresh(
     """Recompute `events.seq` and the per-case columns for the cases of `log` selected by the
     query `touched` (one column of case ids, no parameters), or for every case when None.
 
-    `events=False`: the events already carry their order (a new load inserts every case's
-    events with ORDER_COLUMNS), only the per-case columns are computed.
+    `events=False`: the events already carry their order, only the per-case columns are
+    computed (a new load stores both slice by slice as it inserts, see `facts_of`).
     """
     where = "log = ?" + ("" if touched is None else f" AND case_id IN ({touched})")
     if events:
         _refresh_events(con, log, where)
     # The per-case lists (variants) are aggregate states DuckDB cannot spill, so the facts are
     # computed for slices of the cases (by hash of the case id) that fit the load's memory
-    # budget: one UPDATE for up to FACTS_SLICE events (a 5M-event log ran out of 256 MB in one).
-    slices = _slices(con, where, log)
-    for k in range(slices):
-        part = "" if slices == 1 else f" AND hash(case_id) % {slices} = {k}"
-        facts = CASE_FACTS.format(where=f"WHERE {where}{part}")
-        con.execute(
-            f"""
-            UPDATE cases SET instances = coalesce(f.instances, 0), first_ts = f.first_ts,
-                             last_ts = f.last_ts, variant = coalesce(f.variant, [])
-            FROM (SELECT c.case_id, f.instances, f.first_ts, f.last_ts, f.variant
-                  FROM cases c LEFT JOIN ({facts}) f USING (case_id)
-                  WHERE c.{where}{part.replace("hash(case_id)", "hash(c.case_id)")}) f
-            WHERE cases.log = ? AND cases.case_id = f.case_id
-            """,
-            [log, log, log],
-        )
+    # budget: one UPDATE for up to SLICE_EVENTS events (a 5M-event log ran out of 256 MB in one).
+    row = con.execute(f"SELECT count(*) FROM events WHERE {where}", [log]).fetchone()
+    chosen = "TRUE" if touched is None else f"case_id IN ({touched})"
+    for part in case_slices(int(row[0]) if row else 0):
+        _update_facts(con, log, f"{chosen} AND {part}")
+
+
+def _update_facts(con: duckdb.DuckDBPyConnection, log: str, cases: str) -> None:
+    """Store the per-case columns of the cases of `log` that `cases` selects (a condition on
+    case_id), from their activity instances."""
+    con.execute(
+        f"""
+        UPDATE cases SET instances = coalesce(f.instances, 0), first_ts = f.first_ts,
+                         last_ts = f.last_ts, variant = coalesce(f.variant, [])
+        FROM (SELECT case_id, f.instances, f.first_ts, f.last_ts, f.variant
+              FROM cases c LEFT JOIN ({facts_of(cases)}) f USING (case_id)
+              WHERE c.log = $log AND {cases}) f
+        WHERE cases.log = $log AND cases.case_id = f.case_id
+        """,
+        {"log": log},
+    )
+
+
+def facts_of(cases: str, near: str = "TRUE") -> str:
+    """The per-case facts (CASE_FACTS) of the cases of log $log that `cases` selects (a
+    condition on case_id). `near`: a further condition on the events that holds for all of
+    theirs, such as an event_index range by which DuckDB skips other row groups."""
+    return CASE_FACTS.format(where=f"WHERE log = $log AND {cases} AND {near}")
 
 
 def _refresh_events(con: duckdb.DuckDBPyConnection, log: str, where: str) -> None:
@@ -106,14 +119,17 @@ def _refresh_events(con: duckdb.DuckDBPyConnection, log: str, where: str) -> Non
     )
 
 
-#: events per slice of the per-case facts update (fits the 48 MB load budget with room to spare:
-#: 200,000 ran out of it on BPIC 2012, depending on the log's name)
-FACTS_SLICE = 50_000
+#: events per slice of a load step that holds whole cases at once (per-case lists, windows
+#: over a case, lifecycle pairing): each slice fits the 48 MB load budget with room to spare
+#: (200,000 ran out of it on BPIC 2012, depending on the log's name)
+SLICE_EVENTS = 50_000
 
 
-def _slices(con: duckdb.DuckDBPyConnection, where: str, log: str) -> int:
-    row = con.execute(f"SELECT count(*) FROM events WHERE {where}", [log]).fetchone()
-    return max(1, -(-int(row[0] if row else 0) // FACTS_SLICE))
+def case_slices(events: int) -> list[str]:
+    """Conditions that split the cases of `events` events into slices of about SLICE_EVENTS
+    events by the hash of the case id, each slice holding whole cases; ['TRUE'] for one."""
+    n = max(1, -(-events // SLICE_EVENTS))
+    return ["TRUE"] if n == 1 else [f"hash(case_id) % {n} = {k}" for k in range(n)]
 
 
 def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:

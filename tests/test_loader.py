@@ -166,11 +166,13 @@ def test_start_complete_rows_pair_into_instances(store: EventStore) -> None:
     assert stats["case_duration_s"]["max"] == 7200.0
 
 
-def test_events_inserted_in_slices_equal_one_insert(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The paired events are inserted in ranges of source positions; a start and its complete
-    in different ranges (either order in the source) still pair, nothing is lost or doubled
-    (ranges forced here to 2 rows)."""
-    import proclens.loader
+def test_events_paired_and_inserted_in_slices_equal_one_insert(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Events are paired and inserted one slice of the cases at a time; the stored rows, the
+    pairs and the order equal one statement's, nothing is lost or doubled (slices forced here
+    to about 2 events: every case in a slice of its own or shared with another)."""
+    import proclens.order
 
     rows = [
         ev("L1", "Register", "2024-01-01T09:00", lifecycle="start"),
@@ -188,7 +190,7 @@ def test_events_inserted_in_slices_equal_one_insert(monkeypatch: pytest.MonkeyPa
     )
     whole = EventStore.in_memory()
     want = load(whole, RowSource(rows), log="l")
-    monkeypatch.setattr(proclens.loader, "INSERT_SLICE", 2)
+    monkeypatch.setattr(proclens.order, "SLICE_EVENTS", 2)
     sliced = EventStore.in_memory()
     got = load(sliced, RowSource(rows), log="l")
     assert (got.loaded, got.paired_starts, got.unpaired) == (want.loaded, 3, want.unpaired)

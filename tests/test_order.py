@@ -207,19 +207,26 @@ def test_a_store_of_the_schema_before_the_stored_order_is_upgraded(tmp_path: Pat
         assert variant_counts(DuckDBEngine(store), "m") == [((), 1), (("q",), 1)]
 
 
-def test_facts_computed_in_slices_equal_one_update(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large log's per-case facts are updated slice by slice (by case id hash); the result is
-    the one-statement result (slices forced here by a slice size of 3 events)."""
+@pytest.mark.parametrize("append", [False, True], ids=["new log", "appended"])
+def test_facts_computed_in_slices_equal_one_update(
+    monkeypatch: pytest.MonkeyPatch, append: bool
+) -> None:
+    """A large log's order and per-case facts are computed slice by slice (a new log: slices of
+    source positions as it is inserted; an append: by hash of the case id over the cases it
+    touched); the result is the one-statement result (slices forced by a size of 3 events)."""
     import proclens.order
 
     rows = [ev(f"c{i % 7}", f"a{i % 5}", f"{10 + i // 10}:{i % 60:02d}") for i in range(40)]
     rows.append(ev("empty", "x", "09:00", lifecycle="schedule"))
-    whole = loaded((rows, "new"))
-    monkeypatch.setattr(proclens.order, "FACTS_SLICE", 3)
-    sliced = loaded((rows, "new"))
-    assert proclens.order._slices(sliced.con, "log = ?", "l") > 5
+    loads = [(rows[::2], "new"), (rows[1::2], "append")] if append else [(rows, "new")]
+    whole = loaded(*loads)  # type: ignore[arg-type]
+    monkeypatch.setattr(proclens.order, "SLICE_EVENTS", 3)
+    sliced = loaded(*loads)  # type: ignore[arg-type]
+    assert len(proclens.order.case_slices(len(rows))) > 5
     assert facts(sliced) == facts(whole)
+    assert positions(sliced) == positions(whole)
     assert len({tuple(f[4] or ()) for f in facts(whole)}) > 3
+    assert ("empty", 0, None, None, []) in facts(sliced)
 
 
 def test_a_store_with_positions_but_no_stored_successors_is_upgraded(tmp_path: Path) -> None:
