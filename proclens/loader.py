@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -113,7 +114,10 @@ def load(
             ladder = budgets() if in_file else [setting("memory_limit")]
             store.con.execute(f"SET memory_limit = '{staging_budget() if in_file else ladder[0]}'")
             _stage(store.con, source, staged, progress)  # step 1, outside the transaction
-            report = _load_in_budgets(store, source, log, mode, fingerprint, strict, staged, ladder)
+            attempt = functools.partial(
+                _load_staged, store, source, log, mode, fingerprint, strict, staged
+            )
+            report = _load_in_budgets(store.con, attempt, ladder)
         except BaseException:
             with contextlib.suppress(duckdb.Error):  # the load's own error is the one to report
                 _drop_staging(store.con)
@@ -123,17 +127,10 @@ def load(
 
 
 def _load_in_budgets(
-    store: EventStore,
-    source: Source,
-    log: str,
-    mode: Mode,
-    fingerprint: str | None,
-    strict: bool,
-    staged: LoadReport,
-    ladder: list[str],
+    con: duckdb.DuckDBPyConnection, attempt: Callable[[], LoadReport], ladder: list[str]
 ) -> LoadReport:
-    """The load's transaction under each budget of `ladder` (`budgets()`) in turn, until one
-    suffices.
+    """`attempt` (the load's transaction, `_load_staged`) under each budget of `ladder`
+    (`budgets()`) in turn, until one suffices.
 
     Some work cannot spill (the cases' key index, per-case lists): a load that runs out of its
     budget is rolled back and run again from the staged rows under a larger one, up to the
@@ -141,11 +138,11 @@ def _load_in_budgets(
     """
     *smaller, largest = ladder
     for budget in smaller:
-        store.con.execute(f"SET memory_limit = '{budget}'")
+        con.execute(f"SET memory_limit = '{budget}'")
         with contextlib.suppress(duckdb.OutOfMemoryException):
-            return _load_staged(store, source, log, mode, fingerprint, strict, staged)
-    store.con.execute(f"SET memory_limit = '{largest}'")
-    return _load_staged(store, source, log, mode, fingerprint, strict, staged)
+            return attempt()
+    con.execute(f"SET memory_limit = '{largest}'")
+    return attempt()
 
 
 def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
