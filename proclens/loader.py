@@ -137,12 +137,19 @@ def _load_in_budgets(
     store's memory limit (PROCLENS_MEMORY_LIMIT).
     """
     *smaller, largest = ladder
-    for budget in smaller:
+    for budget in [*smaller, largest]:
         con.execute(f"SET memory_limit = '{budget}'")
-        with contextlib.suppress(duckdb.OutOfMemoryException):
-            return attempt()
-    con.execute(f"SET memory_limit = '{largest}'")
-    return attempt()
+        try:
+            report = attempt()
+        except duckdb.OutOfMemoryException:
+            if budget is largest:
+                raise
+            continue
+        # the commit ran under the store's limit (`_load_staged`); the checkpoint after it
+        # runs under the budget the load needed
+        con.execute(f"SET memory_limit = '{budget}'")
+        return report
+    raise AssertionError("unreachable: the largest budget returns or raises")
 
 
 def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
@@ -201,10 +208,15 @@ def _load_staged(
     """One attempt at the transaction of `load` over rows already staged (a fresh copy of
     their report each time: a rolled-back attempt leaves nothing behind)."""
     with store.transaction() as con:
-        return load_in_transaction(
+        report = load_in_transaction(
             con, source, log=log, mode=mode, fingerprint=fingerprint, strict=strict,
             staged=copy.deepcopy(staged),
         )  # fmt: skip
+        # The commit merges the new cases into the key index in memory, and a commit that runs
+        # out of memory invalidates the database (a FatalException: nothing can be retried; a
+        # log of 1.19M cases did so under 128 MB): it runs under the store's limit.
+        con.execute(f"SET memory_limit = '{setting('memory_limit')}'")
+        return report
 
 
 def load_in_transaction(
