@@ -328,23 +328,13 @@ def test_empty_cases_count_as_cases_and_one_empty_variant(store: EventStore) -> 
     assert stats["case_duration_s"]["mean"] == 3600.0
 
 
-def test_bpic_2012_loads_within_the_load_budget_at_the_first_attempt(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every step of a real log's load fits the default budget: a step that ran out of it would
-    run again under 128 MB, and the load's peak would grow by half (BPIC 2012: 152 -> 221 MB).
-    The per-case facts ran out of 48 MB in 200,000-event slices for one log name, not for the
-    other, so both are loaded."""
+def _budgets_of_attempts(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], str]:
+    """The memory limit of each attempt at a load's transaction (filled as loads run), and
+    the default load budget as DuckDB reports it."""
     import duckdb
 
     import proclens.loader
-    from connectors.registry import FileOptions
-    from connectors.xes import XesSource
-    from tests.conftest import SHARED
 
-    path = SHARED / "logs" / "xes" / "bpic2012_full.xes.gz"
-    if not path.exists():
-        pytest.skip(f"{path} is absent (../shared is not on this machine)")
     monkeypatch.delenv("PROCLENS_LOAD_MEMORY_LIMIT", raising=False)
     real = proclens.loader._load_staged
     limits: list[str] = []
@@ -356,9 +346,44 @@ def test_bpic_2012_loads_within_the_load_budget_at_the_first_attempt(
     monkeypatch.setattr(proclens.loader, "_load_staged", attempt)
     probe = duckdb.connect()
     probe.execute(f"SET memory_limit = '{proclens.loader.budgets()[0]}'")
-    budget = str(probe.execute("SELECT current_setting('memory_limit')").fetchall())
+    return limits, str(probe.execute("SELECT current_setting('memory_limit')").fetchall())
+
+
+def test_bpic_2012_loads_within_the_load_budget_at_the_first_attempt(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every step of a real log's load fits the default budget: a step that ran out of it would
+    run again under 128 MB, and the load's peak would grow by half (BPIC 2012: 152 -> 221 MB).
+    The per-case facts ran out of 48 MB in 200,000-event slices for one log name, not for the
+    other, so both are loaded."""
+    from connectors.registry import FileOptions
+    from connectors.xes import XesSource
+    from tests.conftest import SHARED
+
+    path = SHARED / "logs" / "xes" / "bpic2012_full.xes.gz"
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared is not on this machine)")
+    limits, budget = _budgets_of_attempts(monkeypatch)
     with EventStore.open(db_path) as store:
         for log in ("b", "bpic2012_full"):
             report = load(store, XesSource(path, FileOptions()), log=log)
             assert (report.read, report.loaded, report.cases) == (262_200, 262_200, 13_087)
     assert limits == [budget, budget]
+
+
+def test_every_sample_log_loads_within_the_load_budget_at_the_first_attempt(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled logs too: PermitLog (7,065 cases of 15 attributes) ran out of 48 MB when a
+    slice's case attributes and per-case lists were aggregated in one statement."""
+    from connectors.registry import FileOptions
+    from connectors.xes import XesSource
+
+    paths = sorted((Path(__file__).parents[1] / "sample_logs").glob("*.xes.gz"))
+    assert len(paths) >= 5
+    limits, budget = _budgets_of_attempts(monkeypatch)
+    with EventStore.open(db_path) as store:
+        for path in paths:
+            report = load(store, XesSource(path, FileOptions()), log=path.name)
+            assert report.read == report.loaded + report.rejected > 0
+    assert limits == [budget] * len(paths)
