@@ -118,9 +118,10 @@ def _first(exc: BaseException) -> str:
 
 
 #: events per batch at most: a batch is held as Python objects while it is parsed, so a smaller
-#: one lowers the peak (BPIC 2012 ingest: 265 -> 240 MB from 50,000 to 10,000) and costs no
-#: measurable CPU time (1M generated events: 18.6 s -> 15.9 s user, on a busy machine)
-XES_BATCH = 10_000
+#: one lowers the peak (BPIC 2012 ingest: 265 -> 240 MB from 50,000 to 10,000; about -4 MB
+#: more from 10,000 to 5,000) and costs no measurable CPU time (1M generated events: 18.6 s
+#: -> 15.9 s user from 50,000 to 10,000, on a busy machine; BPIC 2012 5.5-5.7 s at 5,000)
+XES_BATCH = 5_000
 
 
 class _Parser:

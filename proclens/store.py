@@ -7,6 +7,7 @@ everywhere. Writes happen inside `EventStore.transaction()`; a failure rolls bac
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import time
 from collections.abc import Iterator
 from importlib.resources import files
@@ -18,6 +19,18 @@ import duckdb
 from proclens import order
 from proclens.errors import LogNotFoundError, StoreError
 from proclens.settings import default_db_path, setting
+
+#: glibc's mallopt parameter for the size from which an allocation gets pages of its own
+_M_MMAP_THRESHOLD = -3
+
+
+def _return_large_blocks() -> None:
+    """Fix glibc's mmap threshold at its default, 128 KiB, so every larger block freed goes
+    back to the system. Left dynamic, it rises to the size of each such block freed, and
+    later blocks of that size stay in the heap after they are freed (BPIC 2012 ingest: peak
+    -7 to -11 MB, no change in time). A no-op where the C library is not glibc."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 
 
 def schema_sql() -> str:
@@ -100,6 +113,7 @@ class EventStore:
         load ran out of 48 MB in a spilling aggregate or a 50,000-event slice) and does not
         preserve insertion order (every stored row carries its place, event_index and seq; an
         order-preserving INSERT holds a partial row group per source row group it scans).
+        Freed large blocks go back to the system at once (`_return_large_blocks`).
         """
         names = ("memory_limit", "threads", "preserve_insertion_order")
         row = self.con.execute(
@@ -109,6 +123,7 @@ class EventStore:
         self.con.execute(f"SET memory_limit = '{setting('load_memory_limit')}'")
         self.con.execute("SET threads = 1")
         self.con.execute("SET preserve_insertion_order = false")
+        _return_large_blocks()
         try:
             yield
         finally:

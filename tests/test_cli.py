@@ -48,6 +48,27 @@ def test_stats_json_has_the_contract_keys(filled: Path, capsys: pytest.CaptureFi
     }  # fmt: skip
 
 
+def test_plain_ingest_says_which_columns_came_from_flags_and_which_were_suggested(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "claims.csv"
+    csv.write_text(
+        "Case ID,Step,Timestamp,Resource\n"
+        "c1,Submit,2024-01-01 09:00:00,ann\n"
+        "c1,Approve,2024-01-02 09:00:00,bob\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "s.duckdb")
+    code, out, _ = run(capsys, "ingest", str(csv), "--activity", "Step", "--db", db)
+    assert code == 0
+    lines = out.splitlines()
+    assert "  columns from flags: activity = 'Step'" in lines
+    assert (
+        "  columns suggested: case = 'Case ID', timestamp = 'Timestamp', resource = 'Resource'"
+        in lines
+    )
+
+
 def test_logs_json_lists_counts(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "logs", "--db", str(filled), "--json")
     assert code == 0

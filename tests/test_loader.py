@@ -387,3 +387,54 @@ def test_every_sample_log_loads_within_the_load_budget_at_the_first_attempt(
             report = load(store, XesSource(path, FileOptions()), log=path.name)
             assert report.read == report.loaded + report.rejected > 0
     assert limits == [budget] * len(paths)
+
+
+def test_a_commit_runs_under_the_attempts_budget_or_what_its_new_cases_need(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Never under less than the attempt ran under, more for many cases, never more than the
+    store's limit."""
+    import duckdb
+
+    from proclens.loader import _bytes, commit_budget
+
+    monkeypatch.setenv("PROCLENS_MEMORY_LIMIT", "2GB")
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '48MB'")
+    assert _bytes(commit_budget(con, 13_087)) == pytest.approx(48e6, rel=0.01)  # BPIC 2012
+    assert _bytes(commit_budget(con, 1_190_000)) > 300e6  # failed under 128 MB
+    monkeypatch.setenv("PROCLENS_MEMORY_LIMIT", "200MB")
+    assert _bytes(commit_budget(con, 1_190_000)) == pytest.approx(200e6, rel=0.01)
+
+
+def test_the_commit_budget_suffices_where_the_inserts_budget_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB itself: 500,000 new keys of the cases' index are inserted under 32 MB, but their
+    commit needs more (it fails under 32 MB, and a load's commit that fails so can invalidate
+    the store); under `commit_budget` for that many cases it succeeds."""
+    import duckdb
+
+    from proclens.loader import commit_budget
+    from proclens.store import schema_sql
+
+    monkeypatch.setenv("PROCLENS_MEMORY_LIMIT", "2GB")
+    n = 500_000
+    insert = f"INSERT INTO cases (log, case_id) SELECT 'oa', 'case-' || i FROM range({n}) t(i)"
+    outcomes = []
+    for name in ("insert budget", "commit budget"):
+        con = duckdb.connect(str(tmp_path / f"{name}.duckdb"))
+        con.execute(schema_sql())
+        con.execute("SET threads = 1")
+        con.execute("BEGIN")
+        con.execute("SET memory_limit = '32MB'")
+        con.execute(insert)
+        if name == "commit budget":
+            con.execute(f"SET memory_limit = '{commit_budget(con, n)}'")
+        try:
+            con.execute("COMMIT")
+            outcomes.append(con.execute("SELECT count(*) FROM cases").fetchone())
+        except duckdb.Error as exc:
+            outcomes.append(type(exc).__name__)
+        con.close()
+    assert outcomes == ["TransactionException", (n,)]

@@ -117,6 +117,7 @@ def describe(report: LoadReport) -> str:
         f"{report.log}: read {report.read:,} rows, loaded {report.loaded:,}, "
         f"rejected {report.rejected:,}; {report.cases:,} cases, {report.events:,} events"
     )
+    text += _describe_mapping(report.details.get("mapping") or {})
     note = report.details.get("encoding_note")
     if note:
         text += f"\n  encoding {report.details.get('encoding')}: {note}"
@@ -137,6 +138,17 @@ def describe(report: LoadReport) -> str:
             f"\n  {report.near_duplicate_groups:,} groups of events share case, activity "
             "and time but differ otherwise (kept)"
         )
+    return text
+
+
+def _describe_mapping(mapping: dict[str, dict[str, str]]) -> str:
+    """The columns a tabular load used, flagged ones apart from suggested ones."""
+    text = ""
+    for kind, label in (("from_flags", "from flags"), ("suggested", "suggested")):
+        roles = mapping.get(kind) or {}
+        if roles:
+            pairs = ", ".join(f"{role} = {column!r}" for role, column in roles.items())
+            text += f"\n  columns {label}: {pairs}"
     return text
 
 
