@@ -214,30 +214,33 @@ def _load_staged(
             con, source, log=log, mode=mode, fingerprint=fingerprint, strict=strict,
             staged=copy.deepcopy(staged),
         )  # fmt: skip
-        con.execute(f"SET memory_limit = '{commit_budget(con, report.cases)}'")
+        con.execute(f"SET memory_limit = '{commit_budget(con)}'")
         return report
 
 
-#: what a commit may need per case it adds to the cases' key index: measured ~110 bytes
-#: (1.19M cases committed under 128 MB, not 96; 500,000 under 64, not 48; 200,000 under 24,
-#: not 16; the length of the case ids and the cases stored before made no difference)
-COMMIT_BYTES_PER_CASE = 256
-#: and what it needs besides, whatever the number of cases
-COMMIT_BASE = "16MB"
+#: what a commit needs, as a multiple of the memory its transaction's key indexes hold, and
+#: a margin on top (measured: 2.0-2.5 times the index, least at most keys: 1.19M new cases
+#: 61.6 MB of index, commit under 124 MB, not less; 500,000 26.2 / 55; 250,000 13.4 / 29)
+COMMIT_INDEX_FACTOR = 3
+COMMIT_MARGIN = "4MB"
 
 
-def commit_budget(con: duckdb.DuckDBPyConnection, cases: int) -> str:
-    """The memory limit a load's commit runs under: the attempt's own limit, or more when the
-    `cases` it adds (at most: the log's cases) need more, never more than the store's limit.
+def commit_budget(con: duckdb.DuckDBPyConnection) -> str:
+    """The memory limit a load's commit runs under: the attempt's own limit, or more when its
+    key indexes need more to be merged, never more than the store's limit.
 
-    The commit merges the new cases into the key index in memory, and a commit that runs out
-    of memory invalidates the database (a FatalException: nothing can be retried; a log of
-    1.19M cases did so under 128 MB). Under the store's limit every commit was safe, but the
-    buffers it kept raised the peak of every load (1M generated events: 169 -> 210 MB).
+    The commit merges the new cases into the `cases` key index in memory, and a commit that
+    runs out of memory invalidates the database (a FatalException: nothing can be retried; a
+    log of 1.19M cases did so under 128 MB). Under the store's limit every commit was safe, but
+    the buffers it kept raised the peak of every load (1M generated events: 169 -> 210 MB).
     """
-    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    row = con.execute(
+        "SELECT current_setting('memory_limit'),"
+        " (SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()"
+        "  WHERE tag = 'ART_INDEX')"
+    ).fetchone()
     assert row is not None
-    needed = _bytes(COMMIT_BASE) + cases * COMMIT_BYTES_PER_CASE
+    needed = _bytes(COMMIT_MARGIN) + COMMIT_INDEX_FACTOR * float(row[1])
     limit = min(max(_bytes(str(row[0])), needed), _bytes(setting("memory_limit")))
     return f"{math.ceil(limit / 2**20)}MiB"
 
