@@ -43,6 +43,11 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 case', '1,050 cases': a count with its noun, for plain-text output."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 # ---- the analytics filter (analytics.filters.Filter), shared by every analysis command -----
 
 _FILTER_OPTIONS: list[Callable[[Any], Any]] = [

@@ -62,6 +62,7 @@ def test_plain_ingest_says_which_columns_came_from_flags_and_which_were_suggeste
     code, out, _ = run(capsys, "ingest", str(csv), "--activity", "Step", "--db", db)
     assert code == 0
     lines = out.splitlines()
+    assert lines[0] == "claims: read 2 rows, loaded 2, rejected 0; 1 case, 2 events"
     assert "  columns from flags: activity = 'Step'" in lines
     assert (
         "  columns suggested: case = 'Case ID', timestamp = 'Timestamp', resource = 'Resource'"

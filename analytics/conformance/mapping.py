@@ -1,8 +1,11 @@
 """Model task labels -> log activities: suggestions, a small YAML file, and applying it.
 
 Suggestions first match names after normalisation (case, punctuation, spaces), then fuzzily
-(rapidfuzz token-set ratio, best score >= `cutoff`). The user edits the file and passes it
-back with --mapping. A task mapped to null is not in the log (it can only be skipped).
+(rapidfuzz token-sort ratio, score >= `cutoff`), one task per activity, the best-scoring pair
+first. The token-set ratio scored a shared word alone as a match: four tasks of the BPI 2020
+model scored 64-73 against 'Request Payment' and all were suggested it. The user edits the
+file and passes it back with --mapping. A task mapped to null is not in the log (it can only
+be skipped).
 """
 
 from __future__ import annotations
@@ -47,20 +50,27 @@ def suggest_mapping(
     from rapidfuzz import fuzz, process
 
     by_norm = {normalise(a): a for a in activities}
-    result = LabelMapping()
-    choices = {a: normalise(a) for a in activities}
+    result = LabelMapping(dict.fromkeys(tasks), dict.fromkeys(tasks, 0.0))
     for task in tasks:
         exact = by_norm.get(normalise(task))
         if exact is not None:
             result.labels[task], result.scores[task] = exact, 100.0
-            continue
-        best = process.extractOne(
-            normalise(task), choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff
+    taken = {a for a in result.labels.values() if a is not None}
+    choices = {a: normalise(a) for a in activities if a not in taken}
+    candidates = [
+        (round(float(score), 1), k, str(activity), task)
+        for k, task in enumerate(tasks)
+        if result.labels[task] is None
+        for _, score, activity in process.extract(
+            normalise(task), choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff,
+            limit=None,
         )
-        if best is None:
-            result.labels[task], result.scores[task] = None, 0.0
-        else:
-            result.labels[task], result.scores[task] = str(best[2]), round(float(best[1]), 1)
+    ]  # fmt: skip
+    # best score first; ties: the earlier task, then the activity's name
+    for score, _, activity, task in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if result.labels[task] is None and activity not in taken:
+            result.labels[task], result.scores[task] = activity, score
+            taken.add(activity)
     return result
 
 

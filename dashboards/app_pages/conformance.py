@@ -23,6 +23,9 @@ if summary["cases"] == 0:
     frame.empty_result(view)
 st.session_state["conformance_model"] = (view.log, str(path), digest, pairs, method)
 
+mapped = sum(activity is not None for _, activity in pairs)
+if 2 * mapped < len(pairs):
+    st.warning(t("conf.weak_mapping", lang, mapped=mapped, tasks=len(pairs)))
 row = st.columns(4)
 row[0].metric(t("conf.fitness", lang), f"{summary['fitness']:.3f}")
 row[1].metric(t("conf.precision", lang), f"{summary['precision']:.3f}")

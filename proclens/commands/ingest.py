@@ -13,7 +13,7 @@ from connectors.base import MultiLogSource
 from connectors.registry import FileOptions, default_log_name, open_file
 from proclens.loader import LoadReport, Mode, file_fingerprint, load
 from proclens.multiload import MultiLoadReport, load_multi
-from proclens.options import db_option, emit_json, json_option
+from proclens.options import counted, db_option, emit_json, json_option
 from proclens.progress import progress_bar
 from proclens.settings import setting
 from proclens.store import EventStore
@@ -114,8 +114,9 @@ def describe(report: LoadReport) -> str:
     if report.status == "unchanged":
         return f"{report.log}: unchanged ({report.details.get('message', '')})"
     text = (
-        f"{report.log}: read {report.read:,} rows, loaded {report.loaded:,}, "
-        f"rejected {report.rejected:,}; {report.cases:,} cases, {report.events:,} events"
+        f"{report.log}: read {counted(report.read, 'row')}, loaded {report.loaded:,}, "
+        f"rejected {report.rejected:,}; {counted(report.cases, 'case')}, "
+        f"{counted(report.events, 'event')}"
     )
     text += _describe_mapping(report.details.get("mapping") or {})
     note = report.details.get("encoding_note")
@@ -123,20 +124,28 @@ def describe(report: LoadReport) -> str:
         text += f"\n  encoding {report.details.get('encoding')}: {note}"
     ties = report.details.get("ties") or {}
     if ties.get("tied_groups"):
+        verb = "shares its" if ties["tied_groups"] == 1 else "share their"
         text += (
-            f"\n  {ties['tied_groups']:,} groups of events in {ties['cases_with_ties']:,} cases "
-            "share their timestamp; their order is the order in the file"
+            f"\n  {counted(ties['tied_groups'], 'group')} of events in "
+            f"{counted(ties['cases_with_ties'], 'case')} {verb} timestamp; their order is the "
+            "order in the file"
         )
     if report.rejected:
         text += f"\n  rejected rows are kept: proclens rejected --log {report.log}"
     if report.paired_starts:
-        text += f"\n  {report.paired_starts:,} start/complete pairs joined into activity instances"
+        pairs = counted(report.paired_starts, "start/complete pair")
+        text += f"\n  {pairs} joined into activity instances"
     if report.unpaired:
-        text += f"\n  {report.unpaired:,} lifecycle rows had no partner (kept as instances)"
+        rows = counted(report.unpaired, "lifecycle row")
+        text += f"\n  {rows} had no partner (kept as instances)"
     if report.near_duplicate_groups:
+        one = report.near_duplicate_groups == 1
         text += (
-            f"\n  {report.near_duplicate_groups:,} groups of events share case, activity "
-            "and time but differ otherwise (kept)"
+            f"\n  {counted(report.near_duplicate_groups, 'group')} of events "
+            + ("shares" if one else "share")
+            + " case, activity and time but "
+            + ("differs" if one else "differ")
+            + " otherwise (kept)"
         )
     return text
 
@@ -162,11 +171,11 @@ def describe_multi(report: MultiLoadReport) -> str:
         f"object-object relations, {rows.get('ocel_object_changes', 0):,} attribute changes"
     ]
     for sub in report.logs:
-        text = f"  {sub.log}: {sub.cases:,} cases, {sub.events:,} events"
+        text = f"  {sub.log}: {counted(sub.cases, 'case')}, {counted(sub.events, 'event')}"
         if sub.convergence:
             text += f" ({sub.convergence:,} events sit in more than one case: convergence)"
         if sub.rejected:
-            text += f", {sub.rejected:,} rows rejected"
+            text += f", {counted(sub.rejected, 'row')} rejected"
         lines.append(text)
     lines.extend(f"  warning: {w}" for w in report.details.get("warnings", []))
     return "\n".join(lines)

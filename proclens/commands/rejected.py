@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from proclens.options import db_option, emit_json, json_option, log_option
+from proclens.options import counted, db_option, emit_json, json_option, log_option
 from proclens.store import EventStore
 
 
@@ -28,7 +28,8 @@ def command(log: str | None, limit: int, db: str | None, as_json: bool) -> None:
         click.echo(f"{name}: no rejected rows")
         return
     click.echo(
-        f"{name}: {total:,} rejected rows" + (f", first {len(rows)}:" if len(rows) < total else ":")
+        f"{name}: {counted(total, 'rejected row')}"
+        + (f", first {len(rows)}:" if len(rows) < total else ":")
     )
     for r in rows:
         click.echo(f"  {r['position']}: {r['reason']}\n      {r['raw']}")

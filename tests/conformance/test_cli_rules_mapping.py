@@ -72,6 +72,29 @@ def test_suggestions_normalised_then_fuzzy() -> None:
     assert m.labels["Fly to the moon"] is None
 
 
+def test_a_suggestion_gives_each_activity_to_one_task_and_a_shared_word_is_no_match() -> None:
+    """The BPI 2020 reimbursement model against its log: 'request' or 'payment' alone made
+    four tasks all suggest 'Request Payment' (token-set ratio 64-73)."""
+    tasks = ["submit travel request", "prove request", "reject request", "prepare payment"]
+    activities = ["Request Payment", "Payment Handled", "Declaration SUBMITTED by EMPLOYEE"]
+    assert suggest_mapping(tasks, activities).labels == {
+        "submit travel request": None, "prove request": None, "reject request": None,
+        "prepare payment": "Request Payment",
+    }  # fmt: skip
+    # an activity a task names exactly is not suggested to a second, similar task
+    m = suggest_mapping(["Check invoice again", "Check invoice"], ["check invoice", "Pay"])
+    assert m.labels == {"Check invoice again": None, "Check invoice": "check invoice"}
+    # two tasks near two activities: each gets its closest
+    m = suggest_mapping(
+        ["approve order (manager)", "approve order (director)"],
+        ["Director approves order", "Manager approves order"],
+    )
+    assert m.labels == {
+        "approve order (manager)": "Manager approves order",
+        "approve order (director)": "Director approves order",
+    }
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = tmp_path / "s.duckdb"

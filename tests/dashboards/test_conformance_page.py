@@ -236,3 +236,29 @@ def test_a_wide_drawing_fits_the_page_unless_asked_at_full_size() -> None:
     assert "overflow-x:auto" in full
     data = fitted.split("base64,", 1)[1].split('"', 1)[0]
     assert base64.b64decode(data).decode("utf-8") == svg
+
+
+def test_a_model_whose_tasks_barely_match_the_log_is_flagged_above_the_figures(
+    sample_env: Path,
+) -> None:
+    """RequestForPayment opens on the BPI 2020 reimbursement model, whose task labels
+    ('submit travel request', 'approve', ...) are not the log's activity names: the page says
+    how few tasks have an activity before it shows fitness; on Sepsis, whose model uses the
+    log's names, it says nothing."""
+    log = "RequestForPayment"
+    model = SAMPLE_LOGS / "models" / "bpic2020_reimbursement.bpmn"
+    with EventStore.open(sample_env, read_only=True) as store:
+        engine = DuckDBEngine(store)
+        activities = sorted({a for v, _ in variant_counts(engine, log) for a in v})
+    tasks = load_model(model, activities=activities).tasks
+    mapped = sum(a is not None for a in suggest_mapping(tasks, activities).labels.values())
+    assert 2 * mapped < len(tasks)
+
+    at = open_page("conformance", log=log, lang="en")
+    assert_clean(at)
+    assert at.selectbox(key="conf_model").value.name == model.name
+    assert [w.value for w in at.warning] == [
+        t("conf.weak_mapping", "en", mapped=mapped, tasks=len(tasks))
+    ]
+    at = open_page("conformance", log=LOG, lang="en")
+    assert not at.warning
