@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from analytics.conformance.check import METHODS, check_conformance
-from analytics.conformance.mapping import load_mapping
+from analytics.conformance.mapping import exact_mapping, load_mapping
+from analytics.conformance.memo import memo_key, stored_results
 from analytics.conformance.model import load_model
 from analytics.engine import DuckDBEngine
 from analytics.periods import DAY, DEFAULT_SLA_S, DEFAULT_WEEKS
@@ -67,10 +68,15 @@ def command(
         if model_file is not None:
             counts = variant_counts(DuckDBEngine(store), name)
             activities = sorted({a for variant, _ in counts for a in variant})
+            model = load_model(model_file, None, activities)
+            mapping = load_mapping(mapping_file) if mapping_file else None
+            mapping = mapping or exact_mapping(model.tasks, activities)
+            # the per-variant results `conform` or the dashboard kept for this model, mapping
+            # and method are reused, as they are there
+            known = stored_results(store, memo_key(model, mapping, method))  # type: ignore[arg-type]
             result = check_conformance(
-                store, name, load_model(model_file, None, activities),
-                load_mapping(mapping_file) if mapping_file else None,
-                method, total_budget_s=TOTAL_BUDGET_S, flt=flt,  # type: ignore[arg-type]
+                store, name, model, mapping, method,  # type: ignore[arg-type]
+                total_budget_s=TOTAL_BUDGET_S, flt=flt, known=known,
             )  # fmt: skip
             conf = result.to_json()
     html = render(data, lang, conf)  # type: ignore[arg-type]

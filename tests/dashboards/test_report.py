@@ -157,6 +157,40 @@ def test_cli_report_writes_the_file(
     assert t("report.title", "zh") in text
 
 
+def test_cli_report_reuses_the_kept_conformance_results(
+    sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The sample store keeps Sepsis' token-replay results (as the demo store does): the
+    report replays no variant again, and its fitness is a fresh check's."""
+    from analytics.conformance import check
+    from analytics.conformance.mapping import exact_mapping
+    from analytics.conformance.model import load_model
+    from tests.conftest import SAMPLE_LOGS
+
+    model_file = SAMPLE_LOGS / "models" / "sepsis.bpmn"
+    with EventStore.open(sample_db, read_only=True) as store:
+        acts = sorted(r[0] for r in store.con.execute(
+            "SELECT DISTINCT activity FROM events WHERE log = ?", [LOG]).fetchall())  # fmt: skip
+        model = load_model(model_file, None, acts)
+        fresh = check.check_conformance(
+            store, LOG, model, exact_mapping(model.tasks, acts), "token-replay"
+        )
+    replayed: list[int] = []
+    real = check._replay_all
+
+    def counting(model: object, todo: list[object]) -> object:
+        replayed.append(len(todo))
+        return real(model, todo)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check, "_replay_all", counting)
+    args = ["report", "--db", str(sample_db), "--log", LOG, "--out", str(tmp_path / "r.html"),
+            "--model", str(model_file), "--method", "token-replay", "--json"]  # fmt: skip
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["fitness"] == pytest.approx(fresh.fitness)
+    assert replayed == [0]
+
+
 def test_cli_report_bad_day_is_one_clear_line(
     sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
