@@ -127,7 +127,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "conf.fitting": ("Fitting cases", "符合模型的案例"),
     "conf.deviating": ("Deviating cases", "偏离的案例"),
     "conf.weak_mapping": (
-        "Only {mapped} of the model's {tasks} tasks have a log activity: the figures below "
+        "Only {mapped} of the model's {tasks} tasks found a log activity: the figures below "
         "say little until the mapping is completed by hand (or the model is not this log's).",
         "模型的 {tasks} 个任务中只有 {mapped} 个对应到日志活动：在手动补全映射之前（或该模型并非"
         "此日志的模型），下面的指标参考意义有限。",
