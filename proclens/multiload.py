@@ -14,7 +14,7 @@ import duckdb
 
 from connectors.base import MultiLogSource
 from proclens.errors import StoreError
-from proclens.loader import LoadReport, Mode, delete_log, load_in_transaction
+from proclens.loader import LoadReport, Mode, commit_budget, delete_log, load_in_transaction
 from proclens.store import EventStore
 
 
@@ -82,6 +82,8 @@ def load_multi(
         for name, sub in subs:
             one = load_in_transaction(con, sub, log=name, fingerprint=fingerprint, strict=strict)
             report.logs.append(SubLogReport.of(one, convergence(con, name)))
+        # the commit merges every flattened log's cases into the key index (see `load`)
+        con.execute(f"SET memory_limit = '{commit_budget(con)}'")
     for sub_report in report.logs:
         report.read += sub_report.read
         report.loaded += sub_report.loaded
