@@ -217,3 +217,28 @@ def test_delete_log_removes_an_ocel_log_and_its_flattened_logs_only(
                      "--replace")  # fmt: skip
     assert code == 0
     assert _rows_of(db_path, "d") == other
+
+
+def test_an_ocel_load_commits_under_the_commit_budget(
+    capsys: pytest.CaptureFixture[str], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its flattened logs' cases merge into the key index at the commit, as a log's do
+    (proclens.loader.commit_budget): the limit is set once, inside the load's transaction."""
+    import duckdb
+
+    import proclens.multiload
+
+    seen: list[tuple[bool, str]] = []
+    real = proclens.multiload.commit_budget
+
+    def record(con: duckdb.DuckDBPyConnection) -> str:
+        budget = real(con)
+        written = con.execute("SELECT count(*) FROM logs").fetchone() == (3,)
+        seen.append((written, budget))
+        return budget
+
+    monkeypatch.setattr(proclens.multiload, "commit_budget", record)
+    assert run(capsys, "ingest", str(CASE_JSON), "--db", str(db_path), "--log", "c")[0] == 0
+    assert [s[0] for s in seen] == [True]  # once, when every flattened log is written
+    with EventStore.open(db_path, read_only=True) as store:
+        assert store.log_names() == ["c/customer", "c/item", "c/order"]
