@@ -132,6 +132,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "模型的 {tasks} 个任务中只有 {mapped} 个对应到日志活动：在手动补全映射之前（或该模型并非"
         "此日志的模型），下面的指标参考意义有限。",
     ),
+    "conf.other_processes": (
+        "{outside} of the log's activities are not in the model, against {inside} that are: "
+        "the log holds more than this model's process. Filter to its cases (Add filter → "
+        "with activity) before reading the figures.",
+        "日志中有 {outside} 个活动不在模型中（在模型中的有 {inside} 个）："
+        "此日志不止包含该模型的流程。请先筛选出该流程的案例（添加筛选 → 包含活动），"
+        "再看下面的指标。",
+    ),
     "conf.unmapped_tasks": ("Model tasks not in the log: {names}", "日志中没有的模型任务：{names}"),
     "conf.unmapped_acts": (
         "Log activities not in the model: {names}",

@@ -262,3 +262,35 @@ def test_a_model_whose_tasks_barely_match_the_log_is_flagged_above_the_figures(
     ]
     at = open_page("conformance", log=LOG, lang="en")
     assert not at.warning
+
+
+def test_a_log_of_several_processes_is_flagged_until_it_is_filtered_to_the_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OA sample log holds three processes; the page opens on one's model (document
+    sign-off) and says most of the log's activities are outside it, until the cases are
+    filtered to that process."""
+    from connectors.registry import FileOptions
+    from connectors.xes import XesSource
+    from proclens.loader import load
+
+    db = tmp_path / "oa.duckdb"
+    with EventStore.open(db) as store:
+        load(store, XesSource(SAMPLE_LOGS / "oa_approval.xes.gz", FileOptions()), log="oa")
+        activities = sorted({a for v, _ in variant_counts(DuckDBEngine(store), "oa") for a in v})
+    model = load_model(SAMPLE_LOGS / "models" / "oa_document_signoff.bpmn", activities=activities)
+    mapping = suggest_mapping(model.tasks, activities)
+    inside = len({a for a in mapping.labels.values() if a is not None})
+    outside = len(mapping.unmapped_activities(model.tasks, activities))
+    assert inside == len(model.tasks) < outside  # every task found, most activities not
+
+    monkeypatch.setenv("PROCLENS_DB", str(db))
+    at = open_page("conformance", log="oa", lang="zh")
+    assert_clean(at)
+    assert at.selectbox(key="conf_model").value.name == "oa_document_signoff.bpmn"
+    assert [w.value for w in at.warning] == [
+        t("conf.other_processes", "zh", outside=outside, inside=inside)
+    ]
+    at = open_page("conformance", log="oa", lang="zh", f="with:Draft document")
+    assert_clean(at)
+    assert not at.warning
