@@ -216,3 +216,30 @@ def _follows(a: str, b: str) -> tuple[str, list[Any]]:
         " WHERE i.log = ? AND i.activity = ? AND j.activity = ?)"
     )
     return sql, [_LOG, a, b]
+
+
+#: a case attribute with more distinct values than this is an identifier or a measure, not a
+#: category to filter by (the OA log's `process` has 3, `department` 6; `applicant` hundreds)
+MAX_ATTRIBUTE_VALUES = 30
+
+
+def case_attribute_values(
+    con: Any, log: str, max_values: int = MAX_ATTRIBUTE_VALUES
+) -> list[tuple[str, str, int]]:
+    """(key, value, cases) of the log's case attributes that take 2 to `max_values` values, by
+    key and value: what `Filter.where` can select (a value as the filter compares it, text).
+    DuckDB only (`json_each`)."""
+    rows = con.execute(
+        """
+        WITH kv AS (
+            SELECT e.key, json_extract_string(e.value, '$') AS value, count(*) AS cases
+            FROM cases c, json_each(c.attributes) e
+            WHERE c.log = ? AND e.type NOT IN ('OBJECT', 'ARRAY', 'NULL')
+            GROUP BY ALL)
+        SELECT key, value, cases FROM kv
+        WHERE key IN (SELECT key FROM kv GROUP BY key HAVING count(*) BETWEEN 2 AND ?)
+        ORDER BY key, value
+        """,
+        [log, max_values],
+    ).fetchall()
+    return [(str(k), str(v), int(n)) for k, v, n in rows]

@@ -10,9 +10,9 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards.i18n import LANG_NAMES, LANGS, Lang, fmt_date, t
+from dashboards.i18n import LANG_NAMES, LANGS, Lang, fmt_date, fmt_int, t
 from dashboards.state import current_view, db_path, query, refresh_version, set_view
-from dashboards.view import CHIP_KINDS, DATE_KINDS, PAGE_KINDS, Chip, View
+from dashboards.view import CHIP_KINDS, DATE_KINDS, EQUALS, PAGE_KINDS, Chip, View
 from proclens.errors import ProcLensError
 
 #: Not "pages/": Streamlit auto-discovers a pages/ folder beside app.py and would serve its
@@ -131,6 +131,21 @@ def _filter_box(view: View) -> None:
         value: Any
         if kind in DATE_KINDS:
             value = st.date_input(t("side.value", lang), value=None, key=f"w_value_{kind}")
+        elif kind == "attr":
+            labels = {
+                f"{k}{EQUALS}{v}": t(
+                    "side.attr_value", lang, name=k, value=v, cases=fmt_int(n, lang)
+                )
+                for k, v, n in query("case_attribute_values")
+            }
+            value = st.selectbox(
+                t("side.value", lang),
+                list(labels),
+                index=None,
+                key="w_value_attr",
+                placeholder=t("tbl.choose", lang),
+                format_func=labels.__getitem__,
+            )
         else:
             value = st.selectbox(
                 t("side.value", lang),
@@ -149,6 +164,8 @@ def chip_label(chip: Chip, lang: Lang) -> str:
     value = (
         fmt_date(date.fromisoformat(chip.value), lang) if chip.kind in DATE_KINDS else chip.value
     )
+    if chip.kind == "attr":
+        value = value.replace(EQUALS, " = ", 1)
     short = value if len(value) <= 48 else value[:47] + "…"
     return f"{t(f'chip.{chip.kind}', lang)}: {short}"
 

@@ -45,6 +45,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chip.to": ("until", "截止于"),
     "chip.with": ("with activity", "包含活动"),
     "chip.without": ("without activity", "不含活动"),
+    "chip.attr": ("case attribute", "案例属性"),
+    "side.attr_value": ("{name} = {value} ({cases} cases)", "{name} = {value}（{cases} 个案例）"),
     "chip.start": ("starts with", "开始活动"),
     "chip.end": ("ends with", "结束活动"),
     "chip.follows": ("directly followed", "直接跟随"),
@@ -135,9 +137,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "conf.other_processes": (
         "{outside} of the log's activities are not in the model, against {inside} that are: "
         "the log holds more than this model's process. Filter to its cases (Add filter → "
-        "with activity) before reading the figures.",
+        "case attribute, or with activity) before reading the figures.",
         "日志中有 {outside} 个活动不在模型中（在模型中的有 {inside} 个）："
-        "此日志不止包含该模型的流程。请先筛选出该流程的案例（添加筛选 → 包含活动），"
+        "此日志不止包含该模型的流程。请先筛选出该流程的案例（添加筛选 → 案例属性或包含活动），"
         "再看下面的指标。",
     ),
     "conf.unmapped_tasks": ("Model tasks not in the log: {names}", "日志中没有的模型任务：{names}"),

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from analytics import filters
 from analytics.base import records
 from analytics.bottlenecks import bottlenecks as bottleneck_figures
 from analytics.bottlenecks import organisation as organisation_figures
@@ -75,6 +76,13 @@ def activity_names(store: EventStore, log: str, chips: tuple[Chip, ...]) -> list
     """Every activity of the log (unfiltered), for the filter pickers: the map's node query."""
     nodes = records(DuckDBEngine(store).frame(nodes_sql(), map_params(log, None)))
     return sorted(str(n["activity"]) for n in nodes)
+
+
+def case_attribute_values(
+    store: EventStore, log: str, chips: tuple[Chip, ...]
+) -> list[tuple[str, str, int]]:
+    """The case attributes' values the filter can select (unfiltered), with their cases."""
+    return filters.case_attribute_values(store.con, log)
 
 
 def process_map(
@@ -170,6 +178,7 @@ QUERIES: dict[str, Query] = {
     "periods": periods,
     "report_data": report_data,
     "activity_names": activity_names,
+    "case_attribute_values": case_attribute_values,
     "process_map": process_map,
     "variants": variants,
     "cycle": cycle,

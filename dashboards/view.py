@@ -16,18 +16,21 @@ from dashboards.i18n import Lang
 
 #: Filter chip kinds, in the order the sidebar offers them.
 CHIP_KINDS: tuple[str, ...] = (
-    "from", "to", "with", "without", "start", "end", "follows", "variant",
+    "from", "to", "with", "without", "start", "end", "attr", "follows", "variant",
 )  # fmt: skip
 #: Kinds added from a page (a path clicked on the map, a variant picked), not the sidebar.
 PAGE_KINDS = frozenset({"follows", "variant"})
 #: How a directly-follows chip writes its pair: "A → B".
 ARROW = " → "
+#: How a case-attribute chip writes its condition: "process=Document sign-off".
+EQUALS = "="
 DATE_KINDS = frozenset({"from", "to"})
 
 
 @dataclass(frozen=True)
 class Chip:
-    """One filter condition: kind (see CHIP_KINDS) and its value (activity or ISO date)."""
+    """One filter condition: kind (see CHIP_KINDS) and its value (activity, ISO date, or a
+    case attribute's `key=value`)."""
 
     kind: str
     value: str
@@ -43,6 +46,10 @@ class Chip:
             return None
         if kind == "follows" and ARROW not in value:
             return None
+        if kind == "attr":
+            key, equals, _ = value.partition(EQUALS)
+            if not key or not equals:
+                return None
         if kind in DATE_KINDS:
             try:
                 date.fromisoformat(value)
@@ -115,7 +122,13 @@ def to_filter(chips: Sequence[Chip]) -> Filter:
         end_activity=tuple(values["end"]),
         follows=tuple(_pair(v) for v in values["follows"]),
         variants=tuple(tuple(v.split(ARROW)) for v in values["variant"]),
+        where=tuple(_attribute(v) for v in values["attr"]),
     )
+
+
+def _attribute(text: str) -> tuple[str, str]:
+    key, _, value = text.partition(EQUALS)
+    return key, value
 
 
 def _pair(text: str) -> tuple[str, str]:

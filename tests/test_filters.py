@@ -165,3 +165,38 @@ def test_describe_round_trips_through_from_dict() -> None:
     assert Filter.from_dict(flt.describe()) == flt
     with pytest.raises(ConfigError, match="unknown filter keys"):
         Filter.from_dict({"colour": "red"})
+
+
+def test_case_attribute_values_are_pm4pys_and_each_selects_its_cases(db_path: Any) -> None:
+    """The OA sample log's trace attributes: the values (and cases) the filter offers equal
+    pm4py's `get_trace_attribute_values`; each selects that many cases; keys with more than
+    MAX_ATTRIBUTE_VALUES values (the applicant) are not offered."""
+    import pm4py
+
+    from analytics.filters import MAX_ATTRIBUTE_VALUES, case_attribute_values
+    from connectors.registry import FileOptions
+    from connectors.xes import XesSource
+    from tests.conftest import SAMPLE_LOGS
+
+    path = SAMPLE_LOGS / "oa_approval.xes.gz"
+    with EventStore.open(db_path) as store:
+        load(store, XesSource(path, FileOptions()), log="oa")
+        offered = case_attribute_values(store.con, "oa")
+        keys = {k for k, _, _ in offered}
+        assert {"process", "department"} <= keys
+        assert "applicant" not in keys
+        # one row per case: on a DataFrame pm4py counts the events of each value
+        frame = pm4py.read_xes(str(path)).drop_duplicates("case:concept:name")
+        for key in keys:
+            theirs = pm4py.get_trace_attribute_values(frame, key)
+            assert 2 <= len(theirs) <= MAX_ATTRIBUTE_VALUES
+            ours = {v: n for k, v, n in offered if k == key}
+            # pandas holds a column of whole numbers with gaps as floats: 1.0 is the log's 1
+            assert ours == {_text(v): n for v, n in theirs.items()}, key
+        for key, value, cases in offered:
+            assert log_stats(store, "oa", Filter(where=((key, value),)))["cases"] == cases
+        assert len(pm4py.get_trace_attribute_values(frame, "applicant")) > MAX_ATTRIBUTE_VALUES
+
+
+def _text(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)

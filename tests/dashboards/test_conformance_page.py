@@ -15,6 +15,7 @@ from analytics.conformance.mapping import suggest_mapping
 from analytics.conformance.model import load_model
 from analytics.conformance.report import case_deviations
 from analytics.engine import DuckDBEngine
+from analytics.filters import Filter
 from analytics.variants import variant_counts
 from dashboards import conformance_view
 from dashboards.i18n import fmt_int, fmt_pct, t
@@ -294,3 +295,20 @@ def test_a_log_of_several_processes_is_flagged_until_it_is_filtered_to_the_model
     at = open_page("conformance", log="oa", lang="zh", f="with:Draft document")
     assert_clean(at)
     assert not at.warning
+
+    # or by the process, a case attribute, chosen in the sidebar
+    at = open_page("conformance", log="oa", lang="zh")
+    at.selectbox(key="w_kind").set_value("attr").run()
+    at.selectbox(key="w_value_attr").set_value("process=Document sign-off").run()
+    at.button(key="w_apply").click().run()
+    assert_clean(at)
+    assert at.query_params["f"] in (
+        ["attr:process=Document sign-off"],
+        "attr:process=Document sign-off",
+    )
+    assert not at.warning
+    flt = Filter(where=(("process", "Document sign-off"),))
+    with EventStore.open(db, read_only=True) as store:
+        result = check_conformance(store, "oa", model, mapping, "token-replay", flt=flt)
+    assert metrics(at)[t("conf.fitness", "zh")] == f"{result.fitness:.3f}"
+    assert result.fitting_cases_share > 0.5  # the design fits most of its own process' cases

@@ -23,3 +23,14 @@ def test_a_new_date_bound_replaces_the_old_and_removal_works() -> None:
     assert view.chips == (Chip("with", "A"), Chip("from", "2021-01-01"))
     assert view.without_chip(Chip("with", "A")).chips == (Chip("from", "2021-01-01"),)
     assert view.filter_key() == ("from:2021-01-01", "with:A")
+
+
+def test_a_case_attribute_chip_is_key_equals_value_and_becomes_a_where_condition() -> None:
+    from analytics.filters import Filter
+    from dashboards.view import to_filter
+
+    view = view_from_query(
+        {"f": ["attr:process=Document sign-off", "attr:no condition", "attr:=x", "attr:k=a=b"]}
+    )
+    assert view.chips == (Chip("attr", "process=Document sign-off"), Chip("attr", "k=a=b"))
+    assert to_filter(view.chips) == Filter(where=(("process", "Document sign-off"), ("k", "a=b")))
