@@ -99,6 +99,21 @@ def stash_model(data: bytes, name: str, root: Path | None = None) -> tuple[Path,
     return path, digest
 
 
+def mapping_warning(
+    pairs: Pairs, unmapped_activities: list[str]
+) -> tuple[str, dict[str, int]] | None:
+    """The warning above the figures, as (i18n key, its values), when they say little: fewer
+    than half of the model's tasks have a log activity, or more of the log's activities lie
+    outside the model than inside (e.g. the OA log's three processes against one's model)."""
+    mapped = sum(activity is not None for _, activity in pairs)
+    inside = len({activity for _, activity in pairs if activity is not None})
+    if 2 * mapped < len(pairs):
+        return "conf.weak_mapping", {"mapped": mapped, "tasks": len(pairs)}
+    if len(unmapped_activities) > inside:
+        return "conf.other_processes", {"outside": len(unmapped_activities), "inside": inside}
+    return None
+
+
 def mapping_frame(pairs: list[dict[str, Any]]) -> pd.DataFrame:
     """The editable table: one row per model task (task, log activity, suggestion score)."""
     return pd.DataFrame(pairs, columns=["task", "activity", "score"])

@@ -80,6 +80,11 @@ def exact_mapping(tasks: list[str], activities: list[str]) -> LabelMapping:
     return LabelMapping({t: by_norm.get(normalise(t), t) for t in tasks})
 
 
+def mapping_for(path: Path | None, tasks: list[str], activities: list[str]) -> LabelMapping:
+    """The mapping a check uses: the file's (`--mapping`), else `exact_mapping`."""
+    return load_mapping(path) if path else exact_mapping(tasks, activities)
+
+
 def save_mapping(mapping: LabelMapping, path: Path, model: str = "", log: str = "") -> None:
     lines = [
         "# ProcLens label mapping: model task label -> log activity.",

@@ -23,13 +23,9 @@ if summary["cases"] == 0:
     frame.empty_result(view)
 st.session_state["conformance_model"] = (view.log, str(path), digest, pairs, method)
 
-mapped = sum(activity is not None for _, activity in pairs)
-inside = len({activity for _, activity in pairs if activity is not None})
-outside = len(summary["unmapped_activities"])
-if 2 * mapped < len(pairs):
-    st.warning(t("conf.weak_mapping", lang, mapped=mapped, tasks=len(pairs)))
-elif outside > inside:  # e.g. the OA log's three processes against one of their models
-    st.warning(t("conf.other_processes", lang, outside=outside, inside=inside))
+warning = conformance_view.mapping_warning(pairs, summary["unmapped_activities"])
+if warning is not None:
+    st.warning(t(warning[0], lang, **warning[1]))
 row = st.columns(4)
 row[0].metric(t("conf.fitness", lang), f"{summary['fitness']:.3f}")
 row[1].metric(t("conf.precision", lang), f"{summary['precision']:.3f}")

@@ -8,12 +8,7 @@ from pathlib import Path
 import click
 
 from analytics.conformance.check import DEFAULT_BUDGET_S, METHODS, check_conformance
-from analytics.conformance.mapping import (
-    exact_mapping,
-    load_mapping,
-    save_mapping,
-    suggest_mapping,
-)
+from analytics.conformance.mapping import mapping_for, save_mapping, suggest_mapping
 from analytics.conformance.memo import memo_key, save_results, stored_results
 from analytics.conformance.model import load_model
 from analytics.conformance.report import deviations_over_time
@@ -72,8 +67,7 @@ def conform(
         name = store.require_log(log)
         activities = _activities(store, name)
         model = load_model(model_file, process, activities)
-        mapping = load_mapping(mapping_file) if mapping_file else None
-        mapping = mapping or exact_mapping(model.tasks, activities)
+        mapping = mapping_for(mapping_file, model.tasks, activities)
         key = memo_key(model, mapping, method)  # type: ignore[arg-type]
         known = stored_results(store, key)
         show = not as_json and sys.stderr.isatty()

@@ -139,13 +139,11 @@ def describe(report: LoadReport) -> str:
         rows = counted(report.unpaired, "lifecycle row")
         text += f"\n  {rows} had no partner (kept as instances)"
     if report.near_duplicate_groups:
-        one = report.near_duplicate_groups == 1
+        share, differ = ("shares", "differs") if report.near_duplicate_groups == 1 else (
+            "share", "differ")  # fmt: skip
         text += (
-            f"\n  {counted(report.near_duplicate_groups, 'group')} of events "
-            + ("shares" if one else "share")
-            + " case, activity and time but "
-            + ("differs" if one else "differ")
-            + " otherwise (kept)"
+            f"\n  {counted(report.near_duplicate_groups, 'group')} of events {share} case, "
+            f"activity and time but {differ} otherwise (kept)"
         )
     return text
 

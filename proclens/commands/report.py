@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from analytics.conformance.check import METHODS, check_conformance
-from analytics.conformance.mapping import exact_mapping, load_mapping
+from analytics.conformance.mapping import mapping_for
 from analytics.conformance.memo import memo_key, stored_results
 from analytics.conformance.model import load_model
 from analytics.engine import DuckDBEngine
@@ -69,8 +69,7 @@ def command(
             counts = variant_counts(DuckDBEngine(store), name)
             activities = sorted({a for variant, _ in counts for a in variant})
             model = load_model(model_file, None, activities)
-            mapping = load_mapping(mapping_file) if mapping_file else None
-            mapping = mapping or exact_mapping(model.tasks, activities)
+            mapping = mapping_for(mapping_file, model.tasks, activities)
             # the per-variant results `conform` or the dashboard kept for this model, mapping
             # and method are reused, as they are there
             known = stored_results(store, memo_key(model, mapping, method))  # type: ignore[arg-type]
